@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* issue_test.c - placeholder until the issue that owns this subcommand lands: it refuses clearly. */
+#include <stdio.h>
+
+#include "cli/commands.h"
+
+int cmd_issue_test(int argc, char **argv)
+{
+	(void)argc;
+	fprintf(stderr, "passgate %s: not built yet in this version\n", argv[0]);
+	return EXIT_USAGE;
+}

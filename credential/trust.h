@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * trust.h - the offline trust store: which keys may sign which credentials.
+ *
+ * It is kept in SQLite (a file under [state] dir, or in memory for one CLI run) and holds SHC
+ * issuer key sets (JWKS per issuer), EU DCC signer certificates, SHC revocation lists, and the
+ * names of VCI-directory issuers. Imports validate first and change nothing on error.
+ * Japan's Digital Agency issuer keys are built in (trust_add_default()).
+ *
+ * struct trust is opaque; the caller frees it with trust_free(). Lookups hand out keys the
+ * caller frees with sig_key_free().
+ */
+#ifndef PASSGATE_TRUST_H
+#define PASSGATE_TRUST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct trust;
+struct sig_key;
+
+/* Open (creating if needed) the store at @path; NULL means a private in-memory store. */
+int trust_open(const char *path, struct trust **ret);
+void trust_free(struct trust *t);
+
+/* Add the built-in default issuers (Japan's Digital Agency). Idempotent. */
+int trust_add_default(struct trust *t);
+
+/* Import the JWKS @json for SHC issuer @iss. -EINVAL on a malformed key set or key
+ * (wrong kty/crv/use/alg, kid not the RFC 7638 thumbprint, a private key). */
+int trust_import_jwks(struct trust *t, const char *iss, const char *json, size_t len);
+
+/* Import a DCC signer certificate, PEM or DER. Its kid is SHA-256(DER)[0..8]. */
+int trust_import_cert(struct trust *t, const uint8_t *data, size_t len);
+
+/* Import an SHC revocation list (CRL JSON, SHC spec "Revocation") for @iss. */
+int trust_import_crl(struct trust *t, const char *iss, const char *json, size_t len);
+
+/* Import a VCI directory snapshot (participating_issuers: iss, name). */
+int trust_import_vci(struct trust *t, const char *json, size_t len);
+
+/* Remove everything the store holds for @id: an SHC issuer URL or a DCC kid (base64). */
+int trust_remove(struct trust *t, const char *id);
+
+/* Calls @fn once per stored key with a one-line JSON description; stops when @fn returns < 0. */
+int trust_list(const struct trust *t, int (*fn)(const char *json_line, void *userdata),
+	       void *userdata);
+
+#endif

@@ -1,0 +1,1 @@
+# Tests of cli/: owned with that module.

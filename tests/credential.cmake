@@ -1,0 +1,1 @@
+# Tests of credential/: owned with that module.

@@ -1,0 +1,1 @@
+# Tests of daemon/: owned with that module.

@@ -1,0 +1,1 @@
+# Tests of hal/: owned with that module.

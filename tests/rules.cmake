@@ -1,0 +1,1 @@
+# Tests of rules/: owned with that module.
