@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * trust_internal.h - what the trust store's files (trust.c, trust_cert.c) and the verifiers
+ * (shc.c, dcc.c) share, and nothing else may use. SQLite stays inside the trust store files.
+ *
+ * Schema (created by trust_open(), version in PRAGMA user_version):
+ *   shc_issuer(iss TEXT PRIMARY KEY, name TEXT, source TEXT)        -- source: default|import|vci
+ *   shc_key(iss TEXT, kid TEXT, spki BLOB, PRIMARY KEY(iss, kid))   -- kid = RFC 7638 thumbprint
+ *   shc_crl(iss TEXT, kid TEXT, method TEXT, ctr INTEGER, PRIMARY KEY(iss, kid))
+ *   shc_revoked(iss TEXT, kid TEXT, rid TEXT, before INTEGER,       -- before: 0 = always
+ *               PRIMARY KEY(iss, kid, rid))
+ *   dcc_cert(kid BLOB, der BLOB, not_before INTEGER, not_after INTEGER, usage INTEGER,
+ *            country TEXT, PRIMARY KEY(kid, der))                   -- kid: 8 bytes
+ */
+#ifndef PASSGATE_TRUST_INTERNAL_H
+#define PASSGATE_TRUST_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "credential/trust.h"
+
+struct sig_key;
+
+/*
+ * SHC: the key @kid of issuer @iss. -ENOENT when the issuer is not trusted at all,
+ * -ENOKEY when the issuer is trusted but has no key @kid (looked up only inside that issuer's
+ * key set, never another's). The caller frees *ret with sig_key_free().
+ */
+int trust_find_shc_key(const struct trust *t, const char *iss, const char *kid,
+		       struct sig_key **ret);
+
+/* SHC revocation (spec "Revocation"): is @rid (already "rid" or "rid.timestamp" split by the
+ * caller into @rid and @iat-bound) revoked for (@iss, @kid)? *ret false when no CRL is held. */
+int trust_shc_revoked(const struct trust *t, const char *iss, const char *kid, const char *rid,
+		      int64_t issued_at, bool *ret);
+
+/* DCC: call @fn for each stored signer certificate whose kid is @kid (collisions are possible;
+ * the caller tries each). Stops early when @fn returns non-zero and returns that value;
+ * returns 0 when every call returned 0 (or there was none), -errno on a store failure. */
+int trust_for_each_dcc_cert(const struct trust *t, const uint8_t kid[8],
+			    int (*fn)(const uint8_t *der, size_t len, void *userdata),
+			    void *userdata);
+
+/* The store's database handle, for trust_cert.c. Typed void to keep sqlite3.h in the .c files. */
+void *trust_db(const struct trust *t);
+
+#endif
