@@ -7,3 +7,6 @@ passgate_test(test_daemon_loop LABEL integration SOURCES integration/test_daemon
 passgate_script_test(test_daemon_binary LABEL integration TIMEOUT 60
 	COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_daemon_binary.py
 		$<TARGET_FILE:passgated>)
+passgate_script_test(test_daemon_unit_security LABEL integration TIMEOUT 60
+	COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_daemon_unit_security.sh
+		${CMAKE_BINARY_DIR}/systemd/passgated.service)
