@@ -17,7 +17,16 @@ target_compile_definitions(passgated PRIVATE PASSGATE_VERSION="${PROJECT_VERSION
 	PASSGATE_SYSCONFDIR="${PASSGATE_SYSCONFDIR}")
 target_link_libraries(passgated PRIVATE passgated_core)
 install(TARGETS passgated RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
-install(FILES ${CMAKE_SOURCE_DIR}/etc/passgated.conf DESTINATION ${PASSGATE_SYSCONFDIR})
+# The sample goes to the documentation, and to /etc/passgate only when no configuration is
+# there yet: reinstalling must never overwrite the operator's file.
+install(FILES ${CMAKE_SOURCE_DIR}/etc/passgated.conf
+	DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME passgated.conf.example)
+install(CODE "
+	set(conf \"\$ENV{DESTDIR}${PASSGATE_SYSCONFDIR}/passgated.conf\")
+	if(NOT EXISTS \"\${conf}\")
+		file(INSTALL \"${CMAKE_SOURCE_DIR}/etc/passgated.conf\"
+			DESTINATION \"${PASSGATE_SYSCONFDIR}\") # file(INSTALL) adds DESTDIR
+	endif()")
 install(FILES ${CMAKE_SOURCE_DIR}/docs/man/passgated.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
 install(FILES ${CMAKE_SOURCE_DIR}/docs/man/passgated.conf.5
 	DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
