@@ -71,39 +71,74 @@ const char *config_mode_name(enum config_mode m)
 	return m == CONFIG_MODE_STAFF ? "staff" : "self";
 }
 
-/* Record the first error: "file:line: reason" (line 0: "file: reason"). Returns -EINVAL. */
-__attribute__((format(printf, 3, 4))) static int fail_at(struct parser *p, unsigned line,
+/* Add formatted text at *at in the error buffer; a message longer than the buffer is cut. */
+__attribute__((format(printf, 3, 0))) static void vappend(struct parser *p, size_t *at,
+							  const char *fmt, va_list ap)
+{
+	int w;
+
+	if (*at >= CONFIG_ERROR_MAX - 1)
+		return;
+	w = vsnprintf(p->err_buf + *at, CONFIG_ERROR_MAX - *at, fmt, ap);
+	if (w > 0)
+		*at += (size_t)w < CONFIG_ERROR_MAX - *at ? (size_t)w : CONFIG_ERROR_MAX - 1 - *at;
+}
+
+__attribute__((format(printf, 3, 4))) static void append(struct parser *p, size_t *at,
 							 const char *fmt, ...)
 {
-	char reason[CONFIG_ERROR_MAX];
 	va_list ap;
+
+	va_start(ap, fmt);
+	vappend(p, at, fmt, ap);
+	va_end(ap);
+}
+
+/* Record the first error: "file:line: [section] key: reason" (line 0: "file: reason"; no key:
+ * no "[section] key: "). Returns -EINVAL, or the error already recorded. */
+__attribute__((format(printf, 4, 0))) static int
+vfail(struct parser *p, unsigned line, const struct key *key, const char *fmt, va_list ap)
+{
+	size_t at = 0;
 
 	if (p->err)
 		return p->err;
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
 	p->err = -EINVAL;
 	p->err_line = line;
-	if (p->err_buf) {
-		if (line)
-			snprintf(p->err_buf, CONFIG_ERROR_MAX, "%s:%u: %s", p->path, line, reason);
-		else
-			snprintf(p->err_buf, CONFIG_ERROR_MAX, "%s: %s", p->path, reason);
-	}
+	if (!p->err_buf)
+		return p->err;
+	if (line)
+		append(p, &at, "%s:%u: ", p->path, line);
+	else
+		append(p, &at, "%s: ", p->path);
+	if (key)
+		append(p, &at, "[%s] %s: ", key->section, key->name);
+	vappend(p, &at, fmt, ap);
 	return p->err;
+}
+
+__attribute__((format(printf, 3, 4))) static int fail_at(struct parser *p, unsigned line,
+							 const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vfail(p, line, NULL, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 /* A bad value of the key on the current line: "file:line: [section] key: reason". */
 __attribute__((format(printf, 2, 3))) static int bad_value(struct parser *p, const char *fmt, ...)
 {
-	char reason[CONFIG_ERROR_MAX - 64];
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
+	r = vfail(p, p->lineno, p->key, fmt, ap);
 	va_end(ap);
-	return fail_at(p, p->lineno, "[%s] %s: %s", p->key->section, p->key->name, reason);
+	return r;
 }
 
 static int set_str(struct parser *p, char **field, const char *value)
@@ -130,7 +165,7 @@ static bool all_chars(const char *s, const char *extra)
 static int parse_uint(struct parser *p, const char *value, unsigned long min, unsigned long max,
 		      unsigned long *ret)
 {
-	unsigned long v;
+	unsigned long v = 0;
 	char *end;
 
 	errno = 0;
@@ -148,7 +183,7 @@ bad:
 static int parse_uint_field(struct parser *p, const char *value, unsigned long min,
 			    unsigned long max, unsigned *field)
 {
-	unsigned long v;
+	unsigned long v = 0;
 	int r = parse_uint(p, value, min, max, &v);
 
 	if (r < 0)
@@ -348,7 +383,7 @@ static int set_gpio_chip(struct parser *p, const char *v)
 
 static int parse_line(struct parser *p, const char *v, struct config_gpio_line *l)
 {
-	unsigned long off;
+	unsigned long off = 0;
 
 	if (!strcmp(v, "none")) {
 		l->name[0] = '\0';
@@ -484,7 +519,7 @@ static int set_mqtt_host(struct parser *p, const char *v)
 
 static int set_mqtt_port(struct parser *p, const char *v)
 {
-	unsigned long port;
+	unsigned long port = 0;
 	int r = parse_uint(p, v, 1, 65535, &port);
 
 	if (r >= 0)

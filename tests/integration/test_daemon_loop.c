@@ -25,7 +25,7 @@
 
 #include "daemon/loop.h"
 
-#define MSEC 1000ull
+#define MSEC UINT64_C(1000)
 #define SEC  1000000ull
 
 static uint64_t mono_usec(void)

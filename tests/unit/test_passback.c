@@ -15,7 +15,7 @@
 
 #include "daemon/passback.h"
 
-#define SEC 1000000ull
+#define SEC UINT64_C(1000000)
 
 static const char qr_a[] = "shc:/5676290952432060346029243740446031222959532654603460292540772804";
 static const char qr_b[] = "HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH-R6IOO6+IUKRG*I.I";
@@ -54,7 +54,7 @@ static void test_holdoff_slides(void **state)
 	assert_int_equal(passback_new(5 * SEC, 64, &p), 0);
 	assert_int_equal(passback_seen(p, qr_a, strlen(qr_a), t), 0); /* a new scan */
 	/* the code stays in front of the camera for 20 s at 10 frames/s: one scan */
-	for (int i = 1; i <= 200; i++)
+	for (unsigned i = 1; i <= 200; i++)
 		assert_int_equal(passback_seen(p, qr_a, strlen(qr_a), t + (uint64_t)i * SEC / 10),
 				 1);
 	t += 20 * SEC;
