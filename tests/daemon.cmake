@@ -10,3 +10,4 @@ passgate_script_test(test_daemon_binary LABEL integration TIMEOUT 60
 passgate_script_test(test_daemon_unit_security LABEL integration TIMEOUT 60
 	COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_daemon_unit_security.sh
 		${CMAKE_BINARY_DIR}/systemd/passgated.service)
+passgate_fuzz(fuzz_config SOURCES fuzz/fuzz_config.c LIBS passgated_core)
