@@ -1,1 +1,13 @@
-# Tests of daemon/: owned with that module.
+# Tests of daemon/ (the passgated frame): owned with that module.
+passgate_test(test_config LABEL unit SOURCES unit/test_config.c LIBS passgated_core)
+passgate_test(test_clockguard LABEL unit SOURCES unit/test_clockguard.c LIBS passgated_core)
+passgate_test(test_passback LABEL unit SOURCES unit/test_passback.c LIBS passgated_core)
+passgate_test(test_daemon_loop LABEL integration SOURCES integration/test_daemon_loop.c
+	LIBS passgated_core TIMEOUT 60)
+passgate_script_test(test_daemon_binary LABEL integration TIMEOUT 60
+	COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_daemon_binary.py
+		$<TARGET_FILE:passgated>)
+passgate_script_test(test_daemon_unit_security LABEL integration TIMEOUT 60
+	COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_daemon_unit_security.sh
+		${CMAKE_BINARY_DIR}/systemd/passgated.service)
+passgate_fuzz(fuzz_config SOURCES fuzz/fuzz_config.c LIBS passgated_core)

@@ -1,0 +1,37 @@
+# passgated: the daemon frame (config, loop, clock guard, pass-back, log) as a static library
+# that the unit tests link module by module, and the executable. kiosk.c is the lead's scan
+# pipeline (a placeholder until the modules are merged).
+add_library(passgated_core STATIC
+	${CMAKE_CURRENT_SOURCE_DIR}/config.c
+	${CMAKE_CURRENT_SOURCE_DIR}/loop.c
+	${CMAKE_CURRENT_SOURCE_DIR}/clockguard.c
+	${CMAKE_CURRENT_SOURCE_DIR}/passback.c
+	${CMAKE_CURRENT_SOURCE_DIR}/log.c)
+target_include_directories(passgated_core PUBLIC ${CMAKE_SOURCE_DIR})
+target_compile_definitions(passgated_core PRIVATE PASSGATE_DATADIR="${PASSGATE_DATADIR}")
+target_link_libraries(passgated_core PUBLIC passgate_credential
+	PRIVATE PkgConfig::INIH PkgConfig::SYSTEMD)
+
+add_executable(passgated ${CMAKE_CURRENT_SOURCE_DIR}/main.c ${CMAKE_CURRENT_SOURCE_DIR}/kiosk.c)
+target_compile_definitions(passgated PRIVATE PASSGATE_VERSION="${PROJECT_VERSION}"
+	PASSGATE_SYSCONFDIR="${PASSGATE_SYSCONFDIR}")
+target_link_libraries(passgated PRIVATE passgated_core)
+install(TARGETS passgated RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
+# The sample goes to the documentation, and to /etc/passgate only when no configuration is
+# there yet: reinstalling must never overwrite the operator's file.
+install(FILES ${CMAKE_SOURCE_DIR}/etc/passgated.conf
+	DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME passgated.conf.example)
+install(CODE "
+	set(conf \"\$ENV{DESTDIR}${PASSGATE_SYSCONFDIR}/passgated.conf\")
+	if(NOT EXISTS \"\${conf}\")
+		file(INSTALL \"${CMAKE_SOURCE_DIR}/etc/passgated.conf\"
+			DESTINATION \"${PASSGATE_SYSCONFDIR}\") # file(INSTALL) adds DESTDIR
+	endif()")
+install(FILES ${CMAKE_SOURCE_DIR}/docs/man/passgated.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
+install(FILES ${CMAKE_SOURCE_DIR}/docs/man/passgated.conf.5
+	DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
+install(FILES ${CMAKE_SOURCE_DIR}/docs/man/passgate.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+# libFuzzer needs coverage feedback from the code under test, not only from the target file.
+if(PASSGATE_FUZZ)
+	target_compile_options(passgated_core PRIVATE -fsanitize=fuzzer-no-link)
+endif()
