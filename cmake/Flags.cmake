@@ -26,3 +26,8 @@ endif()
 if(PASSGATE_FUZZ AND NOT CMAKE_C_COMPILER_ID STREQUAL "Clang")
 	message(FATAL_ERROR "PASSGATE_FUZZ needs clang (libFuzzer): -DCMAKE_C_COMPILER=clang")
 endif()
+# libFuzzer needs coverage feedback from the code under test, not only from the target file:
+# instrument every library (the targets themselves add -fsanitize=fuzzer, which links the driver).
+if(PASSGATE_FUZZ)
+	add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

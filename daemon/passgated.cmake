@@ -31,7 +31,3 @@ install(FILES ${CMAKE_SOURCE_DIR}/docs/man/passgated.8 DESTINATION ${CMAKE_INSTA
 install(FILES ${CMAKE_SOURCE_DIR}/docs/man/passgated.conf.5
 	DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
 install(FILES ${CMAKE_SOURCE_DIR}/docs/man/passgate.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-# libFuzzer needs coverage feedback from the code under test, not only from the target file.
-if(PASSGATE_FUZZ)
-	target_compile_options(passgated_core PRIVATE -fsanitize=fuzzer-no-link)
-endif()
