@@ -19,7 +19,7 @@
 
 #include "daemon/cityupdate.h"
 
-#define MAGIC        "PGS1"
+#define MAGIC	     "PGS1"
 #define SIGN_CONTEXT "passgate/v1/signed"
 #define TOPIC_MAX    256
 
@@ -38,8 +38,8 @@ struct cityupdate {
 	struct cityupdate_stats stats;
 };
 
-int cityupdate_new(const uint8_t city_key[CITYUPDATE_KEY_LEN], const char *city,
-		   const char *venue, const char *kiosk, struct cityupdate **ret)
+int cityupdate_new(const uint8_t city_key[CITYUPDATE_KEY_LEN], const char *city, const char *venue,
+		   const char *kiosk, struct cityupdate **ret)
 {
 	struct cityupdate *cu;
 	int n[4];
@@ -175,8 +175,7 @@ static int refuse(struct cityupdate *cu, int kind, int r)
 	return r;
 }
 
-int cityupdate_handle(struct cityupdate *cu, const char *topic, const uint8_t *payload,
-		      size_t len)
+int cityupdate_handle(struct cityupdate *cu, const char *topic, const uint8_t *payload, size_t len)
 {
 	const uint8_t *sig, *body;
 	uint8_t *msg;

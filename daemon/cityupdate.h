@@ -51,8 +51,8 @@ typedef int (*cityupdate_fn)(enum cityupdate_kind kind, const uint8_t *body, siz
 			     int64_t issued, void *userdata);
 
 /* @city_key: the city's Ed25519 public key. The strings are copied. */
-int cityupdate_new(const uint8_t city_key[CITYUPDATE_KEY_LEN], const char *city,
-		   const char *venue, const char *kiosk, struct cityupdate **ret);
+int cityupdate_new(const uint8_t city_key[CITYUPDATE_KEY_LEN], const char *city, const char *venue,
+		   const char *kiosk, struct cityupdate **ret);
 void cityupdate_free(struct cityupdate *cu);
 
 int cityupdate_set_handler(struct cityupdate *cu, enum cityupdate_kind kind, cityupdate_fn fn,
@@ -67,12 +67,11 @@ const char *cityupdate_topic(const struct cityupdate *cu, enum cityupdate_kind k
  * the last accepted; -EALREADY the message accepted last time (nothing done); or the handler's
  * error. An empty payload (a cleared retained message) is -ENODATA.
  */
-int cityupdate_handle(struct cityupdate *cu, const char *topic, const uint8_t *payload,
-		      size_t len);
+int cityupdate_handle(struct cityupdate *cu, const char *topic, const uint8_t *payload, size_t len);
 
 struct cityupdate_stats {
 	uint64_t accepted, rejected;
-	int last_error;            /* -errno of the last refused message, 0 if none */
+	int last_error;			/* -errno of the last refused message, 0 if none */
 	enum cityupdate_kind last_kind; /* its kind, when it was one of our topics */
 };
 void cityupdate_stats(const struct cityupdate *cu, struct cityupdate_stats *ret);

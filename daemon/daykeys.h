@@ -22,11 +22,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DAYKEYS_HELD        2
-#define DAYKEYS_KEY_LEN     32
-#define DAYKEYS_PUBKEY_LEN  32
-#define DAYKEYS_PUBKEY_B64  45 /* standard base64 of 32 bytes with padding, + NUL */
-#define DAYKEYS_PLAIN_MAX   4096
+#define DAYKEYS_HELD	     2
+#define DAYKEYS_KEY_LEN	     32
+#define DAYKEYS_PUBKEY_LEN   32
+#define DAYKEYS_PUBKEY_B64   45 /* standard base64 of 32 bytes with padding, + NUL */
+#define DAYKEYS_PLAIN_MAX    4096
 #define DAYKEYS_KEYPAIR_FILE "kiosk-x25519.key"
 
 struct daykeys;

@@ -16,9 +16,9 @@
 
 #include "credential/cred.h"
 
-#define EVENTS_KEY_LEN      32 /* K_day and K_venue_day */
+#define EVENTS_KEY_LEN	    32 /* K_day and K_venue_day */
 #define EVENTS_TOK_BYTES    16 /* HMAC output kept */
-#define EVENTS_TOK_LEN      23 /* base64url of 16 bytes, no padding (22) + NUL */
+#define EVENTS_TOK_LEN	    23 /* base64url of 16 bytes, no padding (22) + NUL */
 #define EVENTS_SLOT_SECONDS 600
 #define EVENTS_MAX_REASONS  16
 #define EVENTS_CANON_MAX    (4 * 2 + 2 * CRED_NAME_MAX + CRED_DATE_MAX + CRED_ISSUER_MAX)
@@ -28,7 +28,7 @@ struct events_check {
 	const char *venue;   /* [venue] id */
 	const char *kiosk;   /* [mqtt] kiosk */
 	const char *program; /* program id */
-	int64_t now;         /* Unix seconds of the decision; only now/600 is kept */
+	int64_t now;	     /* Unix seconds of the decision; only now/600 is kept */
 	bool admit;
 	const char *const *reasons; /* reason codes (PROGRAMS.md) */
 	size_t n_reasons;

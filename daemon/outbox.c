@@ -22,7 +22,7 @@
 
 #define DEFAULT_MAX_ROWS  100000u
 #define DEFAULT_MAX_BYTES (64u * 1024u * 1024u)
-#define DROP_BATCH_MIN    16u
+#define DROP_BATCH_MIN	  16u
 
 struct outbox {
 	sqlite3 *db;
@@ -353,8 +353,8 @@ int outbox_add(struct outbox *ob, const char *topic, outbox_build_fn build, void
 		if (r != -ENOSPC || drop >= ob->rows)
 			break;
 		/* SQLITE_FULL: free pages by dropping the oldest, more each time. */
-		drop = drop ? drop * 2 : (ob->rows / 64 > DROP_BATCH_MIN ? ob->rows / 64
-									 : DROP_BATCH_MIN);
+		drop = drop ? drop * 2
+			    : (ob->rows / 64 > DROP_BATCH_MIN ? ob->rows / 64 : DROP_BATCH_MIN);
 		if (drop > ob->rows)
 			drop = ob->rows;
 	}
@@ -378,8 +378,7 @@ int outbox_add(struct outbox *ob, const char *topic, outbox_build_fn build, void
 	return ch.rows_removed ? 1 : 0;
 }
 
-int outbox_foreach(struct outbox *ob, uint64_t after, size_t max, outbox_row_fn fn,
-		   void *userdata)
+int outbox_foreach(struct outbox *ob, uint64_t after, size_t max, outbox_row_fn fn, void *userdata)
 {
 	sqlite3_stmt *st;
 	int rc, n = 0;
@@ -430,13 +429,14 @@ int outbox_flush(struct outbox *ob)
 	sqlite3_stmt *st = NULL;
 	int r, rc;
 
-	if (ob->readonly || ob->n_acks == 0)
+	if (ob->readonly || (ob->n_acks == 0 && !ob->counters_dirty))
 		return 0;
 	r = exec(ob->db, "BEGIN IMMEDIATE");
 	if (r < 0)
 		return r;
-	rc = sqlite3_prepare_v2(ob->db, "DELETE FROM events WHERE seq = ?1 RETURNING length(payload)",
-				-1, &st, NULL);
+	rc = sqlite3_prepare_v2(ob->db,
+				"DELETE FROM events WHERE seq = ?1 RETURNING length(payload)", -1,
+				&st, NULL);
 	r = sql_errno(rc);
 	for (size_t i = 0; r >= 0 && i < ob->n_acks; i++) {
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)ob->acks[i]);

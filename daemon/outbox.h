@@ -32,15 +32,15 @@ enum outbox_flags {
 };
 
 struct outbox_stats {
-	uint64_t rows;     /* events waiting */
-	uint64_t bytes;    /* their payload bytes */
-	uint64_t next_seq; /* the seq the next event gets (first event: 1) */
-	uint64_t oldest;   /* seq of the oldest waiting event, 0 when empty */
-	uint64_t newest;   /* seq of the newest waiting event, 0 when empty */
-	uint64_t dropped;  /* events removed unsent to make room (persisted) */
-	uint64_t lost;     /* events that could not be stored at all (persisted when possible) */
+	uint64_t rows;	    /* events waiting */
+	uint64_t bytes;	    /* their payload bytes */
+	uint64_t next_seq;  /* the seq the next event gets (first event: 1) */
+	uint64_t oldest;    /* seq of the oldest waiting event, 0 when empty */
+	uint64_t newest;    /* seq of the newest waiting event, 0 when empty */
+	uint64_t dropped;   /* events removed unsent to make room (persisted) */
+	uint64_t lost;	    /* events that could not be stored at all (persisted when possible) */
 	uint64_t delivered; /* events removed after a successful PUBACK (persisted) */
-	int last_error;    /* -errno of the last failed write, 0 when the last write worked */
+	int last_error;	    /* -errno of the last failed write, 0 when the last write worked */
 };
 
 /* Open (creating if needed, unless OUTBOX_READONLY) the outbox at @path. @lim may be NULL. */
@@ -71,8 +71,7 @@ typedef int (*outbox_row_fn)(uint64_t seq, const char *topic, const void *payloa
 			     void *userdata);
 
 /* Call @fn for up to @max waiting events with seq > @after, in seq order. Returns the count. */
-int outbox_foreach(struct outbox *ob, uint64_t after, size_t max, outbox_row_fn fn,
-		   void *userdata);
+int outbox_foreach(struct outbox *ob, uint64_t after, size_t max, outbox_row_fn fn, void *userdata);
 
 /*
  * Mark @seq delivered. Removals are batched: they reach the file at the next outbox_flush()

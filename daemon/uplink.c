@@ -27,10 +27,10 @@
 #include "daemon/outbox.h"
 #include "daemon/uplink.h"
 
-#define TOPIC_MAX         256
+#define TOPIC_MAX	  256
 #define MAX_SUBSCRIPTIONS 16
-#define INFLIGHT_LIMIT    256
-#define TICK_MS           1000u /* keepalive pings and retries are checked this often */
+#define INFLIGHT_LIMIT	  256
+#define TICK_MS		  1000u /* keepalive pings and retries are checked this often */
 
 enum state {
 	ST_IDLE,       /* no instance; next attempt at next_attempt_ms */
@@ -117,8 +117,9 @@ static char *status_json(struct uplink *u, bool online)
 			json_t *rej = json_object();
 
 			json_object_set_new(rej, "reason", json_integer(u->st.last_reject));
-			json_object_set_new(rej, "text",
-					    json_string(mosquitto_reason_string(u->st.last_reject)));
+			json_object_set_new(
+				rej, "text",
+				json_string(mosquitto_reason_string(u->st.last_reject)));
 			json_object_set_new(up, "last_reject", rej);
 		} else {
 			json_object_set_new(up, "last_reject", json_null());
@@ -187,8 +188,7 @@ static void on_connect(struct mosquitto *mosq, void *ud, int rc, int flags,
 	u->status_dirty = true;
 }
 
-static void on_disconnect(struct mosquitto *mosq, void *ud, int rc,
-			  const mosquitto_property *props)
+static void on_disconnect(struct mosquitto *mosq, void *ud, int rc, const mosquitto_property *props)
 {
 	struct uplink *u = ud;
 
@@ -306,8 +306,7 @@ struct pump_ctx {
 	bool stop;
 };
 
-static int publish_row(uint64_t seq, const char *topic, const void *payload, size_t len,
-		       void *ud)
+static int publish_row(uint64_t seq, const char *topic, const void *payload, size_t len, void *ud)
 {
 	struct pump_ctx *c = ud;
 	struct uplink *u = c->u;

@@ -30,17 +30,17 @@ struct uplink;
 
 struct uplink_config {
 	const char *host; /* IP literal preferred: libmosquitto resolves names synchronously */
-	int port;         /* 0: 1883, or 8883 with TLS */
+	int port;	  /* 0: 1883, or 8883 with TLS */
 	const char *city, *venue, *kiosk;
-	const char *client_id; /* NULL: "passgate-<kiosk>" */
-	const char *username, *password; /* optional */
+	const char *client_id;			 /* NULL: "passgate-<kiosk>" */
+	const char *username, *password;	 /* optional */
 	const char *tls_ca, *tls_cert, *tls_key; /* tls_ca set: TLS; cert+key: client certificate */
-	int keepalive_s;             /* 0: 30 */
-	unsigned connect_timeout_ms; /* 0: 10000 */
-	unsigned backoff_min_ms;     /* 0: 500 */
-	unsigned backoff_max_ms;     /* 0: 60000 */
-	unsigned inflight_max;       /* 0: 16 (mosquitto's default receive maximum is 20) */
-	unsigned reject_retry_ms;    /* 0: 60000 */
+	int keepalive_s;			 /* 0: 30 */
+	unsigned connect_timeout_ms;		 /* 0: 10000 */
+	unsigned backoff_min_ms;		 /* 0: 500 */
+	unsigned backoff_max_ms;		 /* 0: 60000 */
+	unsigned inflight_max;	  /* 0: 16 (mosquitto's default receive maximum is 20) */
+	unsigned reject_retry_ms; /* 0: 60000 */
 };
 
 /* A message that arrived on a subscribed topic; borrowed for the call. */
@@ -49,14 +49,14 @@ typedef void (*uplink_message_fn)(const char *topic, const void *payload, size_t
 
 struct uplink_status {
 	bool connected;
-	bool paused;            /* publishing paused after a rejected PUBACK */
+	bool paused; /* publishing paused after a rejected PUBACK */
 	unsigned inflight;
-	uint64_t connects;      /* successful CONNACKs */
-	uint64_t published;     /* event publishes handed to the socket (resends included) */
-	uint64_t acked;         /* PUBACKs < 0x80 */
-	uint64_t rejected;      /* PUBACKs >= 0x80 */
-	int last_reject;        /* MQTT reason code of the last rejection, 0 if none */
-	char last_error[128];   /* why the last connection ended or failed, "" if none */
+	uint64_t connects;    /* successful CONNACKs */
+	uint64_t published;   /* event publishes handed to the socket (resends included) */
+	uint64_t acked;	      /* PUBACKs < 0x80 */
+	uint64_t rejected;    /* PUBACKs >= 0x80 */
+	int last_reject;      /* MQTT reason code of the last rejection, 0 if none */
+	char last_error[128]; /* why the last connection ended or failed, "" if none */
 };
 
 int uplink_new(const struct uplink_config *cfg, struct outbox *ob, struct uplink **ret);
@@ -74,7 +74,7 @@ void uplink_set_message_handler(struct uplink *u, uplink_message_fn fn, void *us
  */
 int uplink_set_status_details(struct uplink *u, const char *json_object);
 
-int uplink_fd(const struct uplink *u);  /* -1 when there is no socket */
+int uplink_fd(const struct uplink *u);	     /* -1 when there is no socket */
 short uplink_events(const struct uplink *u); /* POLLIN, plus POLLOUT when data waits */
 /* Do the work due: I/O for @revents (0 on a timer), reconnects, publishing. -errno only on
  * a programming error; link trouble is handled inside and reported in the status. */

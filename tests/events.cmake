@@ -7,3 +7,11 @@ if(TARGET passgate_events)
 	target_link_libraries(uplink_publisher PRIVATE passgate_events)
 	target_include_directories(uplink_publisher PRIVATE ${CMAKE_SOURCE_DIR})
 endif()
+
+passgate_test(test_events LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_events.c
+	LIBS passgate_events PkgConfig::JANSSON)
+passgate_test(test_events_city LABEL unit
+	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_events_city.c
+	LIBS passgate_events PkgConfig::SODIUM)
+passgate_test(test_outbox LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_outbox.c
+	LIBS passgate_events)

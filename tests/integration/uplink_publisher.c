@@ -61,11 +61,16 @@ static void test_person(struct cred *c)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "state-dir", required_argument, NULL, 'd' }, { "port", required_argument, NULL, 'p' },
-		{ "host", required_argument, NULL, 'H' },      { "kiosk", required_argument, NULL, 'k' },
-		{ "total", required_argument, NULL, 'n' },     { "burst", required_argument, NULL, 'b' },
-		{ "run-ms", required_argument, NULL, 't' },    { "no-key", no_argument, NULL, 'K' },
-		{ "no-wait", no_argument, NULL, 'W' },         { "max-rows", required_argument, NULL, 'm' },
+		{ "state-dir", required_argument, NULL, 'd' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "kiosk", required_argument, NULL, 'k' },
+		{ "total", required_argument, NULL, 'n' },
+		{ "burst", required_argument, NULL, 'b' },
+		{ "run-ms", required_argument, NULL, 't' },
+		{ "no-key", no_argument, NULL, 'K' },
+		{ "no-wait", no_argument, NULL, 'W' },
+		{ "max-rows", required_argument, NULL, 'm' },
 		{ 0 },
 	};
 	const char *state_dir = NULL, *host = "127.0.0.1", *kiosk = "k1";
@@ -85,17 +90,38 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'd': state_dir = optarg; break;
-		case 'p': port = atoi(optarg); break;
-		case 'H': host = optarg; break;
-		case 'k': kiosk = optarg; break;
-		case 'n': total = strtoull(optarg, NULL, 10); break;
-		case 'b': burst = strtoull(optarg, NULL, 10); break;
-		case 't': run_ms = strtoull(optarg, NULL, 10); break;
-		case 'K': use_key = false; break;
-		case 'W': wait_empty = false; break;
-		case 'm': max_rows = strtoull(optarg, NULL, 10); break;
-		default: return 2;
+		case 'd':
+			state_dir = optarg;
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'H':
+			host = optarg;
+			break;
+		case 'k':
+			kiosk = optarg;
+			break;
+		case 'n':
+			total = strtoull(optarg, NULL, 10);
+			break;
+		case 'b':
+			burst = strtoull(optarg, NULL, 10);
+			break;
+		case 't':
+			run_ms = strtoull(optarg, NULL, 10);
+			break;
+		case 'K':
+			use_key = false;
+			break;
+		case 'W':
+			wait_empty = false;
+			break;
+		case 'm':
+			max_rows = strtoull(optarg, NULL, 10);
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (!state_dir) {
@@ -129,9 +155,15 @@ int main(int argc, char **argv)
 	events_venue_key(k_day, "v1", venue_key);
 	test_person(&person);
 	events_topic_check("testcity", "v1", kiosk, topic, sizeof(topic));
-	b.ck = (struct events_check){ .venue = "v1", .kiosk = kiosk, .program = "national-package",
-				      .admit = true, .reasons = reasons, .n_reasons = 1,
-				      .kind = "vaccination", .format = "dcc", .cred = &person,
+	b.ck = (struct events_check){ .venue = "v1",
+				      .kiosk = kiosk,
+				      .program = "national-package",
+				      .admit = true,
+				      .reasons = reasons,
+				      .n_reasons = 1,
+				      .kind = "vaccination",
+				      .format = "dcc",
+				      .cred = &person,
 				      .venue_key = use_key ? venue_key : NULL };
 
 	start = now_ms();
@@ -156,7 +188,9 @@ int main(int argc, char **argv)
 		pfd.fd = uplink_fd(u);
 		pfd.events = uplink_events(u);
 		deadline = uplink_deadline(u);
-		timeout = adding ? 0 : deadline <= now ? 0 : (int)(deadline - now > 1000 ? 1000 : deadline - now);
+		timeout = adding	    ? 0
+			  : deadline <= now ? 0
+					    : (int)(deadline - now > 1000 ? 1000 : deadline - now);
 		r = poll(&pfd, pfd.fd >= 0 ? 1 : 0, timeout);
 		if (r < 0 && errno != EINTR)
 			break;
