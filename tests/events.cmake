@@ -15,3 +15,17 @@ passgate_test(test_events_city LABEL unit
 	LIBS passgate_events PkgConfig::SODIUM)
 passgate_test(test_outbox LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_outbox.c
 	LIBS passgate_events)
+
+# Integration: a real broker (MOSQUITTO_BROKER) on a free loopback port, the publisher, the CLI.
+find_program(PASSGATE_PYTHON3 python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(NOT PASSGATE_PYTHON3)
+	find_program(PASSGATE_PYTHON3 python3 REQUIRED)
+endif()
+if(MOSQUITTO_BROKER)
+	foreach(mode delivery acl privacy)
+		passgate_script_test(events_uplink_${mode} LABEL integration TIMEOUT 120
+			COMMAND ${PASSGATE_PYTHON3}
+				${CMAKE_CURRENT_SOURCE_DIR}/integration/events_uplink.py
+				${MOSQUITTO_BROKER} $<TARGET_FILE:uplink_publisher> ${mode})
+	endforeach()
+endif()
