@@ -29,3 +29,9 @@ if(MOSQUITTO_BROKER)
 				${MOSQUITTO_BROKER} $<TARGET_FILE:uplink_publisher> ${mode})
 	endforeach()
 endif()
+
+# Fuzz: every parser of what the city sends (STYLE.md §11).
+passgate_fuzz(fuzz_events_city SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_events_city.c
+	LIBS passgate_events)
+passgate_fuzz(fuzz_events_daykeys SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_events_daykeys.c
+	LIBS passgate_events)
