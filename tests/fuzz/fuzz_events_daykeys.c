@@ -37,13 +37,13 @@ static struct daykeys *instance(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct daykeys *dk = instance();
+	struct daykeys *k = instance();
 
-	if (!dk)
+	if (!k)
 		return 0;
-	daykeys_accept_sealed(dk, data, size, 1700000000);
-	daykeys_accept_plain(dk, (const char *)data, size, 1700000000);
-	daykeys_current(dk, 1700000000);
-	daykeys_deadline(dk, 1700000000);
+	daykeys_accept_sealed(k, data, size, 1700000000);
+	daykeys_accept_plain(k, (const char *)data, size, 1700000000);
+	daykeys_current(k, 1700000000);
+	daykeys_deadline(k, 1700000000);
 	return 0;
 }
