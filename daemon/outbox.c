@@ -228,8 +228,12 @@ void outbox_free(struct outbox *ob)
 }
 
 struct change {
-	uint64_t rows_removed, bytes_removed, oldest_after;
+	uint64_t rows_removed, bytes_removed, oldest_after; /* dropped to make room */
+	uint64_t acked_removed, acked_bytes;		    /* acknowledged, deleted */
 };
+
+static int delete_acks(struct outbox *ob, struct change *ch);
+static void acks_done(struct outbox *ob, const struct change *ch);
 
 /* Delete up to @n of the oldest events inside the open transaction. */
 static int drop_oldest(struct outbox *ob, uint64_t n, struct change *ch)
@@ -296,7 +300,9 @@ static int try_add(struct outbox *ob, uint64_t seq, const char *topic, const cha
 	r = exec(ob->db, "BEGIN IMMEDIATE");
 	if (r < 0)
 		return r;
-	if (drop)
+	/* The acknowledged rows go in the same transaction: one fsync, and they free room. */
+	r = delete_acks(ob, ch);
+	if (r >= 0 && drop)
 		r = drop_oldest(ob, drop, ch);
 	if (r >= 0)
 		r = insert(ob, seq, topic, payload, len);
@@ -306,7 +312,7 @@ static int try_add(struct outbox *ob, uint64_t seq, const char *topic, const cha
 		r = meta_put(ob->db, "dropped", ob->dropped + ch->rows_removed);
 	if (r >= 0 && ob->counters_dirty)
 		r = meta_put(ob->db, "lost", ob->lost);
-	if (r >= 0 && ch->rows_removed)
+	if (r >= 0 && (ch->rows_removed || ch->acked_removed))
 		r = min_seq(ob, &ch->oldest_after);
 	if (r >= 0)
 		r = exec(ob->db, "COMMIT");
@@ -326,7 +332,6 @@ int outbox_add(struct outbox *ob, const char *topic, outbox_build_fn build, void
 
 	if (ob->readonly)
 		return -EROFS;
-	outbox_flush(ob); /* acknowledged rows first: they free room */
 	seq = ob->next_seq++;
 	if (ret_seq)
 		*ret_seq = seq;
@@ -338,9 +343,10 @@ int outbox_add(struct outbox *ob, const char *topic, outbox_build_fn build, void
 		return n;
 	}
 	len = (size_t)n;
-	/* The policy: keep the newest. Make room by the row and byte limits first. */
-	if (ob->rows + 1 > ob->max_rows)
-		drop = ob->rows + 1 - ob->max_rows;
+	/* The policy: keep the newest. Make room by the row and byte limits first (rows that
+	 * are acknowledged but not yet deleted still count: a conservative estimate). */
+	if (ob->rows + 1 > ob->max_rows + ob->n_acks)
+		drop = ob->rows + 1 - ob->max_rows - ob->n_acks;
 	if (ob->bytes + len > ob->max_bytes) {
 		uint64_t avg = ob->rows ? ob->bytes / ob->rows + 1 : 1;
 		uint64_t need = (ob->bytes + len - ob->max_bytes) / avg + 1;
@@ -367,11 +373,12 @@ int outbox_add(struct outbox *ob, const char *topic, outbox_build_fn build, void
 	}
 	ob->counters_dirty = false;
 	ob->last_error = 0;
+	acks_done(ob, &ch);
 	ob->dropped += ch.rows_removed;
 	ob->rows = ob->rows - ch.rows_removed + 1;
 	ob->bytes = ob->bytes - ch.bytes_removed + len;
 	ob->newest = seq;
-	if (ch.rows_removed)
+	if (ch.rows_removed || ch.acked_removed)
 		ob->oldest = ch.oldest_after;
 	else if (ob->rows == 1)
 		ob->oldest = seq;
@@ -423,17 +430,14 @@ int outbox_ack(struct outbox *ob, uint64_t seq)
 	return 0;
 }
 
-int outbox_flush(struct outbox *ob)
+/* Delete the acknowledged rows inside the open transaction; counts what was really there. */
+static int delete_acks(struct outbox *ob, struct change *ch)
 {
-	uint64_t removed = 0, bytes = 0;
 	sqlite3_stmt *st = NULL;
 	int r, rc;
 
-	if (ob->readonly || (ob->n_acks == 0 && !ob->counters_dirty))
+	if (ob->n_acks == 0)
 		return 0;
-	r = exec(ob->db, "BEGIN IMMEDIATE");
-	if (r < 0)
-		return r;
 	rc = sqlite3_prepare_v2(ob->db,
 				"DELETE FROM events WHERE seq = ?1 RETURNING length(payload)", -1,
 				&st, NULL);
@@ -441,23 +445,45 @@ int outbox_flush(struct outbox *ob)
 	for (size_t i = 0; r >= 0 && i < ob->n_acks; i++) {
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)ob->acks[i]);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			removed++;
-			bytes += (uint64_t)sqlite3_column_int64(st, 0);
+			ch->acked_removed++;
+			ch->acked_bytes += (uint64_t)sqlite3_column_int64(st, 0);
 		}
 		if (rc != SQLITE_DONE)
 			r = sql_errno(rc);
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	if (r >= 0 && removed)
-		r = meta_put(ob->db, "delivered", ob->delivered + removed);
+	if (r >= 0 && ch->acked_removed)
+		r = meta_put(ob->db, "delivered", ob->delivered + ch->acked_removed);
+	return r;
+}
+
+/* After a commit that included delete_acks(). */
+static void acks_done(struct outbox *ob, const struct change *ch)
+{
+	ob->n_acks = 0;
+	ob->delivered += ch->acked_removed;
+	ob->rows -= ch->acked_removed;
+	ob->bytes -= ch->acked_bytes;
+}
+
+int outbox_flush(struct outbox *ob)
+{
+	struct change ch = { 0 };
+	uint64_t oldest = 0;
+	int r;
+
+	if (ob->readonly || (ob->n_acks == 0 && !ob->counters_dirty))
+		return 0;
+	r = exec(ob->db, "BEGIN IMMEDIATE");
+	if (r < 0)
+		return r;
+	r = delete_acks(ob, &ch);
 	if (r >= 0 && ob->counters_dirty) {
 		r = meta_put(ob->db, "lost", ob->lost);
 		if (r >= 0)
 			r = meta_put(ob->db, "next_seq", ob->next_seq);
 	}
-	uint64_t oldest = 0;
-
 	if (r >= 0)
 		r = min_seq(ob, &oldest);
 	if (r >= 0)
@@ -468,14 +494,11 @@ int outbox_flush(struct outbox *ob)
 		return r;
 	}
 	ob->counters_dirty = false;
-	ob->n_acks = 0;
-	ob->delivered += removed;
-	ob->rows -= removed;
-	ob->bytes -= bytes;
+	acks_done(ob, &ch);
 	ob->oldest = oldest;
 	if (ob->rows == 0)
 		ob->newest = 0;
-	return (int)removed;
+	return (int)ch.acked_removed;
 }
 
 int outbox_stats(struct outbox *ob, struct outbox_stats *ret)
@@ -485,8 +508,6 @@ int outbox_stats(struct outbox *ob, struct outbox_stats *ret)
 
 		if (r < 0)
 			return r;
-	} else {
-		outbox_flush(ob);
 	}
 	*ret = (struct outbox_stats){
 		.rows = ob->rows,

@@ -74,14 +74,17 @@ typedef int (*outbox_row_fn)(uint64_t seq, const char *topic, const void *payloa
 int outbox_foreach(struct outbox *ob, uint64_t after, size_t max, outbox_row_fn fn, void *userdata);
 
 /*
- * Mark @seq delivered. Removals are batched: they reach the file at the next outbox_flush()
- * (at most OUTBOX_ACK_BATCH marks are held; the batch then flushes by itself). A removal that a
+ * Mark @seq delivered. Removals are batched: they reach the file at the next outbox_flush() or
+ * in the transaction of the next outbox_add() (at most OUTBOX_ACK_BATCH marks are held; the
+ * batch then flushes by itself). A removal that a
  * crash loses only makes the event be sent again, which subscribers deduplicate by eid.
  */
 #define OUTBOX_ACK_BATCH 256
 int outbox_ack(struct outbox *ob, uint64_t seq);
 int outbox_flush(struct outbox *ob);
 
+/* The counters, from memory (read-only handles re-read the file). Acknowledged rows count as
+ * waiting until they are flushed (outbox_flush(), or the next outbox_add()). */
 int outbox_stats(struct outbox *ob, struct outbox_stats *ret);
 
 #endif

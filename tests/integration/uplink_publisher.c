@@ -6,7 +6,8 @@
  * through the uplink in a plain poll() loop, exactly as passgated's loop drives the modules.
  *
  *   uplink_publisher --state-dir DIR --port N [--host IP] [--kiosk ID] [--total N]
- *                    [--burst N] [--run-ms MS] [--no-key] [--no-wait] [--max-rows N]
+ *                    [--burst N] [--interval-ms MS] [--run-ms MS] [--no-key] [--no-wait]
+ *                    [--max-rows N] [--tls-ca F --tls-cert F --tls-key F]
  *
  * It appends events until the outbox's next sequence number passes --total (so a restart after
  * SIGKILL continues where the file says), then runs until the outbox is empty (or --run-ms has
@@ -71,9 +72,15 @@ int main(int argc, char **argv)
 		{ "no-key", no_argument, NULL, 'K' },
 		{ "no-wait", no_argument, NULL, 'W' },
 		{ "max-rows", required_argument, NULL, 'm' },
+		{ "interval-ms", required_argument, NULL, 'i' },
+		{ "tls-ca", required_argument, NULL, 'A' },
+		{ "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'Y' },
 		{ 0 },
 	};
 	const char *state_dir = NULL, *host = "127.0.0.1", *kiosk = "k1";
+	const char *tls_ca = NULL, *tls_cert = NULL, *tls_key = NULL;
+	int interval_ms = 0;
 	unsigned long long total = 0, burst = 20, run_ms = 0, max_rows = 0;
 	int port = 0, opt, r;
 	bool use_key = true, wait_empty = true;
@@ -120,6 +127,18 @@ int main(int argc, char **argv)
 		case 'm':
 			max_rows = strtoull(optarg, NULL, 10);
 			break;
+		case 'i':
+			interval_ms = atoi(optarg);
+			break;
+		case 'A':
+			tls_ca = optarg;
+			break;
+		case 'C':
+			tls_cert = optarg;
+			break;
+		case 'Y':
+			tls_key = optarg;
+			break;
 		default:
 			return 2;
 		}
@@ -139,6 +158,9 @@ int main(int argc, char **argv)
 						.city = "testcity",
 						.venue = "v1",
 						.kiosk = kiosk,
+						.tls_ca = tls_ca,
+						.tls_cert = tls_cert,
+						.tls_key = tls_key,
 						.backoff_min_ms = 100,
 						.backoff_max_ms = 1000,
 						.connect_timeout_ms = 3000,
@@ -188,9 +210,14 @@ int main(int argc, char **argv)
 		pfd.fd = uplink_fd(u);
 		pfd.events = uplink_events(u);
 		deadline = uplink_deadline(u);
-		timeout = adding	    ? 0
-			  : deadline <= now ? 0
-					    : (int)(deadline - now > 1000 ? 1000 : deadline - now);
+		/* While adding, --interval-ms paces the stream (so that tests can act mid-stream).
+		 */
+		if (adding)
+			timeout = interval_ms;
+		else if (deadline <= now)
+			timeout = 0;
+		else
+			timeout = (int)(deadline - now > 1000 ? 1000 : deadline - now);
 		r = poll(&pfd, pfd.fd >= 0 ? 1 : 0, timeout);
 		if (r < 0 && errno != EINTR)
 			break;
