@@ -557,6 +557,21 @@ static int set_mqtt_keepalive(struct parser *p, const char *v)
 	return parse_uint_field(p, v, 5, 3600, &p->c->mqtt.keepalive);
 }
 
+static int set_mqtt_connect_timeout_s(struct parser *p, const char *v)
+{
+	return parse_uint_field(p, v, 1, 300, &p->c->mqtt.connect_timeout_s);
+}
+
+static int set_mqtt_username(struct parser *p, const char *v)
+{
+	return parse_text(p, v, &p->c->mqtt.username);
+}
+
+static int set_mqtt_password(struct parser *p, const char *v)
+{
+	return parse_text(p, v, &p->c->mqtt.password);
+}
+
 static int b64_value(char ch)
 {
 	static const char alphabet[] =
@@ -687,6 +702,16 @@ static int set_state_dir(struct parser *p, const char *v)
 	return parse_path(p, v, PATH_ANY, &p->c->state.dir);
 }
 
+static int set_state_outbox_max_rows(struct parser *p, const char *v)
+{
+	return parse_uint_field(p, v, 100, 10000000, &p->c->state.outbox_max_rows);
+}
+
+static int set_state_outbox_max_mb(struct parser *p, const char *v)
+{
+	return parse_uint_field(p, v, 1, 4096, &p->c->state.outbox_max_mb);
+}
+
 static const struct key keys[] = {
 	{ "venue", "id", set_venue_id, false },
 	{ "venue", "name", set_venue_name, false },
@@ -718,6 +743,9 @@ static const struct key keys[] = {
 	{ "mqtt", "tls_key", set_mqtt_tls_key, false },
 	{ "mqtt", "keepalive", set_mqtt_keepalive, false },
 	{ "mqtt", "city_key", set_mqtt_city_key, false },
+	{ "mqtt", "connect_timeout_s", set_mqtt_connect_timeout_s, false },
+	{ "mqtt", "username", set_mqtt_username, false },
+	{ "mqtt", "password", set_mqtt_password, false },
 	{ "trust", "jwks", set_trust_jwks, true },
 	{ "trust", "cert", set_trust_cert, true },
 	{ "trust", "default", set_trust_default, false },
@@ -725,6 +753,8 @@ static const struct key keys[] = {
 	{ "scan", "passback_window_s", set_scan_passback_window_s, false },
 	{ "clock", "require_sync", set_clock_require_sync, false },
 	{ "state", "dir", set_state_dir, false },
+	{ "state", "outbox_max_rows", set_state_outbox_max_rows, false },
+	{ "state", "outbox_max_mb", set_state_outbox_max_mb, false },
 };
 static const size_t n_keys = sizeof(keys) / sizeof(keys[0]);
 
@@ -918,6 +948,11 @@ static struct config *config_defaults(const char *path)
 	c->mqtt.tls_cert = strdup("");
 	c->mqtt.tls_key = strdup("");
 	c->mqtt.keepalive = 60;
+	c->mqtt.connect_timeout_s = 10;
+	c->mqtt.username = strdup("");
+	c->mqtt.password = strdup("");
+	c->state.outbox_max_rows = 100000;
+	c->state.outbox_max_mb = 64;
 	c->trust.use_default = true;
 	c->scan.repeat_holdoff_s = 5;
 	c->scan.passback_window_s = 0;
@@ -927,7 +962,7 @@ static struct config *config_defaults(const char *path)
 	    !c->venue.programs_dir || !c->venue.timezone || !c->venue.benefit || !c->camera.dir ||
 	    !c->gpio.chip || !c->gpio.sim_log || !c->printer.device || !c->mqtt.host ||
 	    !c->mqtt.city || !c->mqtt.kiosk || !c->mqtt.tls_ca || !c->mqtt.tls_cert ||
-	    !c->mqtt.tls_key || !c->state.dir) {
+	    !c->mqtt.tls_key || !c->mqtt.username || !c->mqtt.password || !c->state.dir) {
 		config_free(c);
 		return NULL;
 	}
@@ -955,6 +990,11 @@ void config_free(struct config *c)
 	free(c->mqtt.tls_ca);
 	free(c->mqtt.tls_cert);
 	free(c->mqtt.tls_key);
+	free(c->mqtt.username);
+	if (c->mqtt.password) {
+		explicit_bzero(c->mqtt.password, strlen(c->mqtt.password));
+		free(c->mqtt.password);
+	}
 	for (size_t i = 0; i < c->trust.n_jwks; i++) {
 		free(c->trust.jwks[i].issuer);
 		free(c->trust.jwks[i].file);

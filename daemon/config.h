@@ -111,6 +111,8 @@ struct config {
 		char *city, *kiosk; /* required with host; topic-safe like venue.id */
 		char *tls_ca, *tls_cert, *tls_key;
 		unsigned keepalive; /* seconds, 5..3600, default 60 */
+		unsigned connect_timeout_s; /* 1..300, default 10: our own, a black hole is slow */
+		char *username, *password;  /* optional broker credentials; "" = none */
 		bool has_city_key;
 		uint8_t city_key[32]; /* Ed25519 public key for city-signed updates */
 	} mqtt;
@@ -134,6 +136,8 @@ struct config {
 
 	struct {
 		char *dir; /* default CONFIG_DEFAULT_STATE_DIR */
+		unsigned outbox_max_rows; /* 100..10000000, default 100000 (docs/events.md) */
+		unsigned outbox_max_mb;	  /* payload MiB, 1..4096, default 64 */
 	} state;
 };
 

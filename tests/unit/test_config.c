@@ -122,6 +122,9 @@ static void test_defaults(void **state)
 	assert_string_equal(c->mqtt.host, "");
 	assert_int_equal(c->mqtt.port, 1883);
 	assert_int_equal(c->mqtt.keepalive, 60);
+	assert_int_equal(c->mqtt.connect_timeout_s, 10);
+	assert_int_equal(c->state.outbox_max_rows, 100000);
+	assert_int_equal(c->state.outbox_max_mb, 64);
 	assert_false(c->mqtt.has_city_key);
 	assert_int_equal(c->trust.n_jwks, 0);
 	assert_int_equal(c->trust.n_certs, 0);
@@ -174,6 +177,9 @@ static void test_every_key(void **state)
 			     "tls_cert = kiosk.pem\n"
 			     "tls_key = %s/kiosk.key\n"
 			     "keepalive = 30\n"
+			     "connect_timeout_s = 4\n"
+			     "username = door\n"
+			     "password = s3cret\n"
 			     "city_key = 11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n"
 			     "[trust]\n"
 			     "jwks = https://issuer.example.jp/iss=iss.jwks\n"
@@ -187,7 +193,9 @@ static void test_every_key(void **state)
 			     "[clock]\n"
 			     "require_sync = no\n"
 			     "[state]\n"
-			     "dir = state\n",
+			     "dir = state\n"
+			     "outbox_max_rows = 5000\n"
+			     "outbox_max_mb = 8\n",
 			     dir, dir) > 0);
 	c = load_ok(text);
 	assert_string_equal(c->venue.id, "sapporo.bar_7");
@@ -229,6 +237,11 @@ static void test_every_key(void **state)
 	assert_string_equal(c->mqtt.tls_key, expect);
 	free(expect);
 	assert_int_equal(c->mqtt.keepalive, 30);
+	assert_int_equal(c->mqtt.connect_timeout_s, 4);
+	assert_string_equal(c->mqtt.username, "door");
+	assert_string_equal(c->mqtt.password, "s3cret");
+	assert_int_equal(c->state.outbox_max_rows, 5000);
+	assert_int_equal(c->state.outbox_max_mb, 8);
 	assert_true(c->mqtt.has_city_key);
 	assert_int_equal(c->mqtt.city_key[0], 0xd7);
 	assert_int_equal(c->mqtt.city_key[1], 0x5a);
@@ -344,6 +357,12 @@ static void test_errors(void **state)
 	load_bad("[venue]\nid = v\n[mqtt]\ncity = a+b\n", 4, "[mqtt] city: expected");
 	load_bad("[venue]\nid = v\n[mqtt]\nkiosk = #\n", 4, "[mqtt] kiosk: expected");
 	load_bad("[venue]\nid = v\n[mqtt]\nkeepalive = 1\n", 4, "[mqtt] keepalive: expected");
+	load_bad("[venue]\nid = v\n[mqtt]\nconnect_timeout_s = 0\n", 4,
+		 "[mqtt] connect_timeout_s: expected");
+	load_bad("[venue]\nid = v\n[state]\noutbox_max_rows = 10\n", 4,
+		 "[state] outbox_max_rows: expected");
+	load_bad("[venue]\nid = v\n[state]\noutbox_max_mb = 0\n", 4,
+		 "[state] outbox_max_mb: expected");
 	load_bad("[venue]\nid = v\n[mqtt]\ntls_ca = none.pem\n", 4, "[mqtt] tls_ca: ");
 	load_bad("[venue]\nid = v\n[mqtt]\ntls_ca = ca.pem\ntls_cert = kiosk.pem\n", 5,
 		 "[mqtt] tls_cert and tls_key go together");
