@@ -12,10 +12,11 @@ target_compile_definitions(passgated_core PRIVATE PASSGATE_DATADIR="${PASSGATE_D
 target_link_libraries(passgated_core PUBLIC passgate_credential
 	PRIVATE PkgConfig::INIH PkgConfig::SYSTEMD)
 
-add_executable(passgated ${CMAKE_CURRENT_SOURCE_DIR}/main.c ${CMAKE_CURRENT_SOURCE_DIR}/kiosk.c)
+add_executable(passgated ${CMAKE_CURRENT_SOURCE_DIR}/main.c ${CMAKE_CURRENT_SOURCE_DIR}/kiosk.c
+	${CMAKE_CURRENT_SOURCE_DIR}/reporter.c)
 target_compile_definitions(passgated PRIVATE PASSGATE_VERSION="${PROJECT_VERSION}"
 	PASSGATE_SYSCONFDIR="${PASSGATE_SYSCONFDIR}")
-target_link_libraries(passgated PRIVATE passgated_core)
+target_link_libraries(passgated PRIVATE passgated_core passgate_events)
 install(TARGETS passgated RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
 # The sample goes to the documentation, and to /etc/passgate only when no configuration is
 # there yet: reinstalling must never overwrite the operator's file.
