@@ -445,6 +445,11 @@ static int set_gpio_sim_log(struct parser *p, const char *v)
 	return parse_path(p, v, PATH_ANY, &p->c->gpio.sim_log);
 }
 
+static int set_gpio_sim_buttons(struct parser *p, const char *v)
+{
+	return parse_path(p, v, PATH_ANY, &p->c->gpio.sim_buttons);
+}
+
 /* [printer] */
 
 static bool has_prefix(const char *s, const char *prefix)
@@ -731,6 +736,7 @@ static const struct key keys[] = {
 	{ "gpio", "child_button", set_gpio_child_button, false },
 	{ "gpio", "staff_button", set_gpio_staff_button, false },
 	{ "gpio", "sim_log", set_gpio_sim_log, false },
+	{ "gpio", "sim_buttons", set_gpio_sim_buttons, false },
 	{ "printer", "device", set_printer_device, false },
 	{ "printer", "baud", set_printer_baud, false },
 	{ "printer", "kanji", set_printer_kanji, false },
@@ -888,6 +894,9 @@ static int validate(struct parser *p)
 	if (c->gpio.sim_log[0] && c->gpio.backend != CONFIG_GPIO_SIM)
 		return fail_at(p, seen_line(p, "gpio", "sim_log"),
 			       "[gpio] sim_log needs backend = sim");
+	if (c->gpio.sim_buttons[0] && c->gpio.backend != CONFIG_GPIO_SIM)
+		return fail_at(p, seen_line(p, "gpio", "sim_buttons"),
+			       "[gpio] sim_buttons needs backend = sim");
 	/* Two roles on one line would drive a relay with an LED's pattern: refuse. Report at
 	 * the later of the two keys that the file sets. */
 	for (size_t i = 0; i < n_lines; i++)
@@ -936,6 +945,7 @@ static struct config *config_defaults(const char *path)
 	default_line(&c->gpio.staff_button, "GPIO6");
 	c->gpio.relay_pulse_ms = 1000;
 	c->gpio.sim_log = strdup("");
+	c->gpio.sim_buttons = strdup("");
 	c->printer.kind = CONFIG_PRINTER_NONE;
 	c->printer.device = strdup("");
 	c->printer.baud = 9600;
@@ -960,7 +970,7 @@ static struct config *config_defaults(const char *path)
 	c->state.dir = strdup(CONFIG_DEFAULT_STATE_DIR);
 	if (!c->path || !c->venue.id || !c->venue.name || !c->venue.program ||
 	    !c->venue.programs_dir || !c->venue.timezone || !c->venue.benefit || !c->camera.dir ||
-	    !c->gpio.chip || !c->gpio.sim_log || !c->printer.device || !c->mqtt.host ||
+	    !c->gpio.chip || !c->gpio.sim_log || !c->gpio.sim_buttons || !c->printer.device || !c->mqtt.host ||
 	    !c->mqtt.city || !c->mqtt.kiosk || !c->mqtt.tls_ca || !c->mqtt.tls_cert ||
 	    !c->mqtt.tls_key || !c->mqtt.username || !c->mqtt.password || !c->state.dir) {
 		config_free(c);
@@ -983,6 +993,7 @@ void config_free(struct config *c)
 	free(c->camera.dir);
 	free(c->gpio.chip);
 	free(c->gpio.sim_log);
+	free(c->gpio.sim_buttons);
 	free(c->printer.device);
 	free(c->mqtt.host);
 	free(c->mqtt.city);

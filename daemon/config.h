@@ -96,6 +96,7 @@ struct config {
 		struct config_gpio_line green, red, buzzer, relay, child_button, staff_button;
 		unsigned relay_pulse_ms; /* 10..60000, default 1000 */
 		char *sim_log;		 /* sim backend only; "" = none */
+		char *sim_buttons;	 /* sim backend only: button presses from a file/FIFO */
 	} gpio;
 
 	struct {

@@ -165,6 +165,7 @@ static void test_every_key(void **state)
 			     "child_button = GPIO13\n"
 			     "staff_button = GPIO19\n"
 			     "sim_log = gpio.log\n"
+			     "sim_buttons = buttons.fifo\n"
 			     "[printer]\n"
 			     "device = /dev/ttyAMA0\n"
 			     "baud = 19200\n"
@@ -221,6 +222,9 @@ static void test_every_key(void **state)
 	assert_string_equal(c->gpio.staff_button.name, "GPIO19");
 	assert_true(asprintf(&expect, "%s/gpio.log", dir) > 0);
 	assert_string_equal(c->gpio.sim_log, expect);
+	free(expect);
+	assert_true(asprintf(&expect, "%s/buttons.fifo", dir) > 0);
+	assert_string_equal(c->gpio.sim_buttons, expect);
 	free(expect);
 	assert_int_equal(c->printer.kind, CONFIG_PRINTER_SERIAL);
 	assert_string_equal(c->printer.device, "/dev/ttyAMA0");
@@ -340,6 +344,8 @@ static void test_errors(void **state)
 	load_bad("[venue]\nid = v\n[gpio]\nrelay_pulse_ms = 100ms\n", 4, "[gpio] relay_pulse_ms:");
 	load_bad("[venue]\nid = v\n[gpio]\nsim_log = /tmp/x\n", 4,
 		 "[gpio] sim_log needs backend = sim");
+	load_bad("[venue]\nid = v\n[gpio]\nsim_buttons = /tmp/x\n", 4,
+		 "[gpio] sim_buttons needs backend = sim");
 	load_bad("[venue]\nid = v\n[gpio]\nrelay = GPIO17\n", 4,
 		 "[gpio] green and relay are the same line");
 	load_bad("[venue]\nid = v\n[gpio]\nbuzzer = 3\nrelay = 3\n", 5,
