@@ -1,1 +1,6 @@
-# Tests of rules/: owned with that module.
+# Tests of rules/: unit (evaluator, dates, programs, judge, sessions), conformance (the CertLogic
+# suites, the DCC business-rule examples, the program scenarios) and fuzz (program loader +
+# CertLogic evaluation).
+passgate_test(test_rules_certlogic LABEL conformance
+	SOURCES ${CMAKE_SOURCE_DIR}/tests/conformance/test_rules_certlogic.c
+	LIBS passgate_rules)
