@@ -4,3 +4,9 @@
 passgate_test(test_rules_certlogic LABEL conformance
 	SOURCES ${CMAKE_SOURCE_DIR}/tests/conformance/test_rules_certlogic.c
 	LIBS passgate_rules)
+passgate_test(test_rules_examples LABEL conformance
+	SOURCES ${CMAKE_SOURCE_DIR}/tests/conformance/test_rules_examples.c
+	LIBS passgate_rules)
+passgate_test(test_rules_scenarios LABEL conformance
+	SOURCES ${CMAKE_SOURCE_DIR}/tests/conformance/test_rules_scenarios.c
+	LIBS passgate_rules)
