@@ -489,6 +489,20 @@ json_t *rules_program_describe(const struct rules_program *p)
 	return o;
 }
 
+const char *rules_programs_dir(const char *override)
+{
+	const char *env = getenv("PASSGATE_PROGRAMS_DIR");
+	struct stat st;
+
+	if (override)
+		return override;
+	if (env && *env)
+		return env;
+	if (stat(PASSGATE_DATADIR "/programs", &st) == 0 && S_ISDIR(st.st_mode))
+		return PASSGATE_DATADIR "/programs";
+	return PASSGATE_SOURCE_DIR "/rules/programs";
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

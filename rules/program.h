@@ -58,6 +58,13 @@ const char *rules_program_receipt(const struct rules_program *p, enum rules_lang
 json_t *rules_program_describe(const struct rules_program *p);
 
 /*
+ * The programs directory to use: @override when non-NULL, else $PASSGATE_PROGRAMS_DIR, else the
+ * installed PASSGATE_DATADIR/programs when it exists, else the source tree's rules/programs.
+ * The result is @override, an environment string or a static string (not to be freed).
+ */
+const char *rules_programs_dir(const char *override);
+
+/*
  * Load every "*.json" in @dir, in name order. Any bad file fails the whole load (-EINVAL) with
  * "<path>: <reason>" in @err; two files with one id are an error too. An empty directory is
  * a valid, empty catalog.
