@@ -10,3 +10,9 @@ passgate_test(test_rules_examples LABEL conformance
 passgate_test(test_rules_scenarios LABEL conformance
 	SOURCES ${CMAKE_SOURCE_DIR}/tests/conformance/test_rules_scenarios.c
 	LIBS passgate_rules)
+passgate_test(test_rules_logic LABEL unit
+	SOURCES ${CMAKE_SOURCE_DIR}/tests/unit/test_rules_logic.c
+	LIBS passgate_rules)
+passgate_test(test_rules_program LABEL unit
+	SOURCES ${CMAKE_SOURCE_DIR}/tests/unit/test_rules_program.c
+	LIBS passgate_rules)
