@@ -16,3 +16,6 @@ passgate_test(test_rules_logic LABEL unit
 passgate_test(test_rules_program LABEL unit
 	SOURCES ${CMAKE_SOURCE_DIR}/tests/unit/test_rules_program.c
 	LIBS passgate_rules)
+passgate_test(test_rules_judge LABEL unit
+	SOURCES ${CMAKE_SOURCE_DIR}/tests/unit/test_rules_judge.c
+	LIBS passgate_rules)
