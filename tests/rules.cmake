@@ -19,3 +19,4 @@ passgate_test(test_rules_program LABEL unit
 passgate_test(test_rules_judge LABEL unit
 	SOURCES ${CMAKE_SOURCE_DIR}/tests/unit/test_rules_judge.c
 	LIBS passgate_rules)
+passgate_fuzz(fuzz_rules SOURCES ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_rules.c LIBS passgate_rules)
