@@ -63,6 +63,7 @@ static int read_file(const char *path, char **ret, size_t *ret_len)
 	FILE *f = fopen(path, "rb");
 	char *buf;
 	size_t n;
+	int bad;
 
 	if (!f)
 		return -errno;
@@ -72,12 +73,12 @@ static int read_file(const char *path, char **ret, size_t *ret_len)
 		return -ENOMEM;
 	}
 	n = fread(buf, 1, MAX_TEXT + 1, f);
-	if (ferror(f) || n > MAX_TEXT) {
-		fclose(f);
-		free(buf);
-		return ferror(f) ? -EIO : -EFBIG;
-	}
+	bad = ferror(f);
 	fclose(f);
+	if (bad || n > MAX_TEXT) {
+		free(buf);
+		return bad ? -EIO : -EFBIG;
+	}
 	buf[n] = '\0';
 	*ret = buf;
 	*ret_len = n;

@@ -265,37 +265,58 @@ int rules_context_check_defaults(const json_t *obj, char *err, size_t errlen)
 	return 0;
 }
 
+int rules_context_defaults(const json_t *program_ctx, json_t **ret)
+{
+	json_t *o = json_object(), *v;
+
+	if (!o)
+		return -ENOMEM;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(keys[i].def, "check-date") == 0)
+			continue; /* filled per check */
+		v = json_loads(keys[i].def, JSON_DECODE_ANY, NULL);
+		if (!v || json_object_set_new(o, keys[i].name, v) < 0)
+			goto fail;
+	}
+	if (program_ctx && json_object_update(o, (json_t *)program_ctx) < 0)
+		goto fail;
+	*ret = o;
+	return 0;
+fail:
+	json_decref(o);
+	return -ENOMEM;
+}
+
 int rules_context_build(const struct rules_program *p, const struct rules_context *session,
 			const struct rules_context *person, int64_t check_days, json_t **ret)
 {
 	char date[16];
-	json_t *o = json_object(), *v;
-	const char *key;
+	json_t *o, *v;
+	int r;
 
-	if (!o)
-		return -ENOMEM;
-	rules_date_format(check_days, date, sizeof(date));
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (strcmp(keys[i].def, "check-date") == 0)
-			v = json_string(date);
-		else
-			v = json_loads(keys[i].def, JSON_DECODE_ANY, NULL);
-		if (!v || json_object_set_new(o, keys[i].name, v) < 0)
-			goto fail;
+	if (p && p->ctx_defaults) {
+		/* Shallow: the values are shared, never modified; only members are replaced. */
+		o = json_copy(p->ctx_defaults);
+		if (!o)
+			return -ENOMEM;
+	} else {
+		r = rules_context_defaults(p ? p->context : NULL, &o);
+		if (r < 0)
+			return r;
 	}
-	if (p && p->context && json_object_update(o, (json_t *)p->context) < 0)
-		goto fail;
 	if (session && json_object_update(o, session->values) < 0)
 		goto fail;
 	if (person && json_object_update(o, person->values) < 0)
 		goto fail;
-	/* A null date default (a program that leaves it open) still means the check date. */
-	json_object_foreach(o, key, v)
-	{
-		const struct key_def *def = find_key(key);
-
-		if (def && json_is_null(v) && strcmp(def->def, "check-date") == 0)
-			json_object_set_new(o, key, json_string(date));
+	/* Dates that default to the check date (also when a program leaves them null). */
+	rules_date_format(check_days, date, sizeof(date));
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(keys[i].def, "check-date") != 0)
+			continue;
+		v = json_object_get(o, keys[i].name);
+		if ((!v || json_is_null(v)) &&
+		    json_object_set_new(o, keys[i].name, json_string(date)) < 0)
+			goto fail;
 	}
 	*ret = o;
 	return 0;

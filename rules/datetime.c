@@ -111,12 +111,33 @@ int rules_date_parse(const char *s, int64_t *ret_days)
 	return 0;
 }
 
+/* Write @v as exactly @n decimal digits at @p (the judge formats dates on every check). */
+static char *put_digits(char *p, int64_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + n;
+}
+
 void rules_date_format(int64_t days, char *buf, size_t size)
 {
 	int64_t y, m, d;
+	char *p = buf;
 
 	rules_civil_from_days(days, &y, &m, &d);
-	snprintf(buf, size, "%04lld-%02lld-%02lld", (long long)y, (long long)m, (long long)d);
+	if (y < 0 || y > 9999 || size < 11) {
+		snprintf(buf, size, "%04lld-%02lld-%02lld", (long long)y, (long long)m,
+			 (long long)d);
+		return;
+	}
+	p = put_digits(p, y, 4);
+	*p++ = '-';
+	p = put_digits(p, m, 2);
+	*p++ = '-';
+	p = put_digits(p, d, 2);
+	*p = '\0';
 }
 
 /*
@@ -226,8 +247,24 @@ void rules_dt_format(int64_t ms, char *buf, size_t size)
 {
 	int64_t days = ms >= 0 ? ms / MS_PER_DAY : -((-ms + MS_PER_DAY - 1) / MS_PER_DAY);
 	int64_t tod = ms - days * MS_PER_DAY, y, m, d;
+	char *p = buf;
 
 	rules_civil_from_days(days, &y, &m, &d);
+	if (y >= 0 && y <= 9999 && size >= 25) {
+		rules_date_format(days, buf, size);
+		p += 10;
+		*p++ = 'T';
+		p = put_digits(p, tod / 3600000, 2);
+		*p++ = ':';
+		p = put_digits(p, tod / 60000 % 60, 2);
+		*p++ = ':';
+		p = put_digits(p, tod / 1000 % 60, 2);
+		*p++ = '.';
+		p = put_digits(p, tod % 1000, 3);
+		*p++ = 'Z';
+		*p = '\0';
+		return;
+	}
 	snprintf(buf, size, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", (long long)y,
 		 (long long)m, (long long)d, (long long)(tod / 3600000),
 		 (long long)(tod / 60000 % 60), (long long)(tod / 1000 % 60), (long long)(tod % 1000));
@@ -305,11 +342,13 @@ bool rules_tz_valid(const char *tz)
 
 int rules_local_days(int64_t unix_time, const char *tz, int64_t *ret_days)
 {
+	const char *cur = getenv("TZ");
 	time_t t = (time_t)unix_time;
 	struct tm tm;
 	int r;
 
-	if (!rules_tz_valid(tz))
+	/* TZ already names @tz only when an earlier call checked it (or the user set it). */
+	if ((!cur || strcmp(cur, tz) != 0) && !rules_tz_valid(tz))
 		return -EINVAL;
 	r = use_zone(tz);
 	if (r < 0)

@@ -208,21 +208,18 @@ static int test_facts(const struct cred *c, int64_t now, const char *tz, int64_t
  * (sessions). *ret_child tells whether the person counts as a child.
  */
 static int build_data(const struct rules_program *p, const struct cred *c, int64_t now,
-		      const char *tz, const struct rules_context *session,
-		      const struct rules_context *person, const char *guardian_override,
+		      int64_t check_days, const char *tz, const struct rules_context *session,
+		      const struct rules_context *person, const char *guardian_override, bool full,
 		      json_t **ret, bool *ret_child)
 {
 	json_t *data = NULL, *facts = NULL, *ctx = NULL, *age;
 	const json_t *ts;
 	const char *g;
-	int64_t check_days, ref_days;
+	int64_t ref_days;
 	char date[16], nowbuf[40];
 	bool child;
 	int r;
 
-	r = rules_local_days(now, tz, &check_days);
-	if (r < 0)
-		return r;
 	r = rules_context_build(p, session, person, check_days, &ctx);
 	if (r < 0)
 		return r;
@@ -262,7 +259,9 @@ static int build_data(const struct rules_program *p, const struct cred *c, int64
 	else
 		json_object_set(facts, "guardian", json_object_get(ctx, "guardian"));
 
-	data = json_pack("{s:o,s:o,s:o}", "credential", c ? cred_json(c) : json_null(), "facts",
+	/* The credential in DCC shape only for programs whose rules read it (most use facts). */
+	data = json_pack("{s:o,s:o,s:o}", "credential",
+			 c && (full || p->needs_credential) ? cred_json(c) : json_null(), "facts",
 			 facts, "context", ctx);
 	if (!data)
 		return -ENOMEM;
@@ -279,7 +278,15 @@ fail:
 int rules_judge_data(const struct rules_program *p, const struct cred *c, int64_t now,
 		     const char *tz, const struct rules_context *ctx, json_t **ret)
 {
-	return build_data(p, c, now, tz ? tz : DEFAULT_TZ, NULL, ctx, NULL, ret, NULL);
+	int64_t day;
+	int r;
+
+	if (!tz)
+		tz = DEFAULT_TZ;
+	r = rules_local_days(now, tz, &day);
+	if (r < 0)
+		return r;
+	return build_data(p, c, now, day, tz, NULL, ctx, NULL, true, ret, NULL);
 }
 
 static bool is_test_reason(enum rules_reason r)
@@ -368,7 +375,8 @@ static int judge(const struct rules_program *p, const struct cred *c, enum cred_
 		decide(p, ret, rules_reason_for_status(status), NULL, NULL);
 		return 0;
 	}
-	r = build_data(p, c, now, tz, session, person, guardian_override, &data, ret_child);
+	r = build_data(p, c, now, day, tz, session, person, guardian_override, false, &data,
+		       ret_child);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < v->n_rules; i++) {

@@ -57,7 +57,7 @@ static bool is_dt(const struct ev *ev, const json_t *v, int64_t *ms)
 {
 	const json_t *m;
 
-	if (!json_is_object(v) || json_object_get(v, DT_KEY) != ev->dt_tag)
+	if (!ev->dt_tag || !json_is_object(v) || json_object_get(v, DT_KEY) != ev->dt_tag)
 		return false;
 	m = json_object_get(v, "ms");
 	if (ms)
@@ -67,7 +67,15 @@ static bool is_dt(const struct ev *ev, const json_t *v, int64_t *ms)
 
 static int make_dt(struct ev *ev, int64_t ms, json_t **ret)
 {
-	json_t *o = json_object();
+	json_t *o;
+
+	/* The tag is made on the first date-time: most rules never construct one. */
+	if (!ev->dt_tag) {
+		ev->dt_tag = json_object();
+		if (!ev->dt_tag)
+			return -ENOMEM;
+	}
+	o = json_object();
 
 	if (!o || json_object_set(o, DT_KEY, ev->dt_tag) < 0 ||
 	    json_object_set_new(o, "ms", json_integer(ms)) < 0) {
@@ -234,17 +242,21 @@ static int unit_index(const json_t *u)
 static int check_form(const json_t *expr, char *err, size_t errlen, const struct op_def **ret_def,
 		      const json_t **ret_args)
 {
-	const char *key;
-	const json_t *args;
+	const char *key = NULL;
+	const json_t *args = NULL;
 	const struct op_def *def;
+	void *it;
 	size_t n;
 
 	if (json_object_size(expr) != 1)
 		return fail(err, errlen, -EINVAL,
 			    "expression object must have exactly one key, but it has %zu",
 			    json_object_size(expr));
-	json_object_foreach((json_t *)expr, key, args)
-		break;
+	it = json_object_iter((json_t *)expr);
+	key = json_object_iter_key(it);
+	args = json_object_iter_value(it);
+	if (!key || !args)
+		return fail(err, errlen, -EINVAL, "invalid CertLogic expression");
 	if (strcmp(key, "var") == 0) {
 		if (!json_is_string(args))
 			return fail(err, errlen, -EINVAL, "not of the form { \"var\": \"<path>\" }");
@@ -711,9 +723,6 @@ static json_t *render(const struct ev *ev, json_t *v)
 
 static int run(const json_t *expr, const json_t *data, json_t **ret_raw, struct ev *ev)
 {
-	ev->dt_tag = json_object();
-	if (!ev->dt_tag)
-		return -ENOMEM;
 	if (!expr)
 		return fail(ev->err, ev->errlen, -EINVAL, "no expression");
 	return eval(ev, expr, data, ret_raw);

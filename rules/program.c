@@ -101,6 +101,37 @@ static bool overlap(const struct rules_span *a, const struct rules_span *b)
 	return a->from <= b->until && b->from <= a->until;
 }
 
+/* Does expression @e read the "credential" member of the data object (or all of it)? */
+static bool reads_credential(const json_t *e)
+{
+	const char *key;
+	const json_t *v;
+	size_t i;
+
+	if (json_is_array(e)) {
+		json_array_foreach(e, i, v)
+			if (reads_credential(v))
+				return true;
+		return false;
+	}
+	if (!json_is_object(e))
+		return false;
+	json_object_foreach((json_t *)e, key, v)
+	{
+		if (strcmp(key, "var") == 0 && json_is_string(v)) {
+			const char *path = json_string_value(v);
+
+			if (!*path || strncmp(path, "credential", 10) == 0)
+				return true;
+		} else if (strcmp(key, "reduce") == 0) {
+			return true; /* a lambda's var "" may be anything */
+		} else if (reads_credential(v)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static int parse_rules(struct rules_program *p, struct rules_version *v, const json_t *arr,
 		       const char *name, size_t vi, char *err, size_t errlen)
 {
@@ -142,6 +173,7 @@ static int parse_rules(struct rules_program *p, struct rules_version *v, const j
 			return perr(err, errlen, name, "rule \"%s\": \"when\" missing", rule->id);
 		if (rules_logic_validate(rule->when, lerr, sizeof(lerr)) < 0)
 			return perr(err, errlen, name, "rule \"%s\": %s", rule->id, lerr);
+		p->needs_credential = p->needs_credential || reads_credential(rule->when);
 		v->n_rules++;
 	}
 	/* First match decides; the last rule must match always, so that every check decides. */
@@ -149,7 +181,6 @@ static int parse_rules(struct rules_program *p, struct rules_version *v, const j
 		return perr(err, errlen, name,
 			    "version %zu: the last rule (\"%s\") must have \"when\": true", vi,
 			    v->rules[v->n_rules - 1].id);
-	(void)p;
 	return 0;
 }
 
@@ -296,6 +327,9 @@ static int build(struct rules_program *p, const char *name, char *err, size_t er
 			return perr(err, errlen, name, "%s", lerr);
 		p->context = v;
 	}
+	r = rules_context_defaults(p->context, &p->ctx_defaults);
+	if (r < 0)
+		return r;
 	v = json_object_get(root, "group");
 	if (v) {
 		static const char *const gm[] = { "all_must_pass", "$comment", NULL };
@@ -427,6 +461,7 @@ void rules_program_free(struct rules_program *p)
 		return;
 	for (size_t i = 0; i < p->n_versions; i++)
 		free(p->versions[i].rules);
+	json_decref(p->ctx_defaults);
 	json_decref(p->root);
 	free(p);
 }

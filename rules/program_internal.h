@@ -46,12 +46,16 @@ struct rules_program {
 	struct rules_version versions[RULES_PROGRAM_MAX_VERSIONS];
 	const json_t *context;     /* object: defaults for context keys (typed) */
 	const json_t *group_all;   /* expression: one failure excludes the group; NULL = never */
+	bool needs_credential;     /* some rule reads "credential" (or the whole data object) */
+	json_t *ctx_defaults;      /* owned: built-in defaults overridden by "context", no dates */
 };
 
 struct rules_context;
 
 /* context.c: check a program's "context" defaults against the key table. */
 int rules_context_check_defaults(const json_t *obj, char *err, size_t errlen);
+/* context.c: built-in defaults (dates excluded) overridden by @program_ctx (may be NULL). */
+int rules_context_defaults(const json_t *program_ctx, json_t **ret);
 /*
  * context.c: the typed context object a rule sees: built-in defaults < program defaults <
  * @session < @person (either may be NULL); dates defaulting to the check date get @check_days.
