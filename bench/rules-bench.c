@@ -6,8 +6,8 @@
  *
  * For every program it judges three people at a date inside the program's window: a
  * vaccinated SHC holder (3 doses), a negative PCR test holder and a person without a
- * credential, ITERATIONS times each, and prints the rate and the mean microseconds per
- * rules_judge() call: building the data object, the local-date facts in Asia/Tokyo, and the
+ * credential, ITERATIONS times each in ROUNDS rounds, and prints the best round's rate and
+ * microseconds per rules_judge() call (process CPU time, so a loaded machine skews less): building the data object, the local-date facts in Asia/Tokyo, and the
  * first-match rule walk. Verification is not included; the budget "evaluation < 5% of a whole
  * check" is computed against bench figures for cred_verify.
  */
@@ -19,11 +19,14 @@
 #include "rules/datetime.h"
 #include "rules/judge.h"
 
+#define ROUNDS 5
+
+/* CPU time of this process: other load on the machine does not count against the rules. */
 static double now_s(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -70,13 +73,13 @@ int main(int argc, char **argv)
 	test.tests[0].kind = CRED_TEST_PCR;
 	test.tests[0].result = CRED_RESULT_NEGATIVE;
 	rules_context_new(&ctx);
-	printf("%-22s %12s %12s %12s %10s\n", "program", "vacc evals/s", "test evals/s",
-	       "none evals/s", "us/eval");
+	printf("%-22s %10s %10s %10s %12s\n", "program", "vacc us", "test us", "none us",
+	       "evals/s avg");
 	for (size_t i = 0; i < rules_catalog_count(cat); i++) {
 		const struct rules_program *p = rules_catalog_get(cat, i);
 		int64_t t = check_time(p);
 		const struct cred *who[3] = { &vacc, &test, NULL };
-		double rate[3], total = 0;
+		double us[3], total = 0;
 		struct rules_decision d;
 
 		rules_context_unset(ctx, "residence");
@@ -88,16 +91,22 @@ int main(int argc, char **argv)
 		}
 		test.tests[0].collected = t - 86400;
 		for (int k = 0; k < 3; k++) {
-			double t0 = now_s(), el;
+			double best = 1e30;
 
-			for (long n = 0; n < iters; n++)
-				rules_judge(p, who[k], CRED_OK, t, "Asia/Tokyo", ctx, &d);
-			el = now_s() - t0;
-			rate[k] = (double)iters / el;
-			total += el;
+			for (int round = 0; round < ROUNDS; round++) {
+				double t0 = now_s(), el;
+
+				for (long n = 0; n < iters; n++)
+					rules_judge(p, who[k], CRED_OK, t, "Asia/Tokyo", ctx, &d);
+				el = now_s() - t0;
+				if (el < best)
+					best = el;
+			}
+			us[k] = best / (double)iters * 1e6;
+			total += us[k];
 		}
-		printf("%-22s %12.0f %12.0f %12.0f %10.2f\n", rules_program_id(p), rate[0], rate[1],
-		       rate[2], total / (3.0 * (double)iters) * 1e6);
+		printf("%-22s %10.2f %10.2f %10.2f %12.0f\n", rules_program_id(p), us[0], us[1],
+		       us[2], 3.0 / total * 1e6);
 		rules_context_unset(ctx, "restrictions");
 		rules_context_unset(ctx, "group_size");
 	}
