@@ -7,9 +7,10 @@
  * For every program it judges three people at a date inside the program's window: a
  * vaccinated SHC holder (3 doses), a negative PCR test holder and a person without a
  * credential, ITERATIONS times each in ROUNDS rounds, and prints the best round's rate and
- * microseconds per rules_judge() call (process CPU time, so a loaded machine skews less): building the data object, the local-date facts in Asia/Tokyo, and the
- * first-match rule walk. Verification is not included; the budget "evaluation < 5% of a whole
- * check" is computed against bench figures for cred_verify.
+ * microseconds per rules_judge() call (process CPU time, so a loaded machine skews less): building
+ * the data object, the local-date facts in Asia/Tokyo, and the first-match rule walk. Verification
+ * is not included; the budget "evaluation < 5% of a whole check" is computed against bench figures
+ * for cred_verify.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +35,8 @@ static double now_s(void)
 static int64_t check_time(const struct rules_program *p)
 {
 	json_t *d = rules_program_describe(p);
-	const json_t *from = json_object_get(json_array_get(json_object_get(d, "versions"), 0),
-					     "from");
+	const json_t *from =
+		json_object_get(json_array_get(json_object_get(d, "versions"), 0), "from");
 	int64_t days;
 
 	if (!json_is_string(from) || rules_date_parse(json_string_value(from), &days) < 0)

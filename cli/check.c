@@ -36,7 +36,7 @@
 #endif
 
 #define MAX_TRUST 32
-#define MAX_SET   64
+#define MAX_SET	  64
 #define MAX_TEXT  65536
 
 struct check_trust_args {
@@ -124,9 +124,8 @@ static int import_file(struct trust *t, const char *iss, const char *path)
  * (CRED_OK and *ret filled, or the failed step), or a negative errno for a configuration or
  * I/O error (already reported on stderr).
  */
-static int check_verify_credential(const struct check_trust_args *ta, const char *text,
-				   size_t len, int64_t now, struct cred *ret,
-				   enum cred_status *ret_status)
+static int check_verify_credential(const struct check_trust_args *ta, const char *text, size_t len,
+				   int64_t now, struct cred *ret, enum cred_status *ret_status)
 {
 #ifdef PASSGATE_HAVE_CRED_VERIFY
 	char path[4096];
@@ -348,7 +347,8 @@ int cmd_check(int argc, char **argv)
 			fprintf(stderr, "passgate check: %s: %s\n", payload_file, strerror(-r));
 			goto out;
 		}
-		/* A file written by a shell usually ends in a newline that is not part of the QR. */
+		/* A file written by a shell usually ends in a newline that is not part of the QR.
+		 */
 		while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
 			text[--len] = '\0';
 	} else if (image) {

@@ -129,7 +129,8 @@ int cmd_programs(int argc, char **argv)
 		char *s;
 
 		for (size_t i = 0; i < rules_catalog_count(cat); i++)
-			json_array_append_new(arr, rules_program_describe(rules_catalog_get(cat, i)));
+			json_array_append_new(arr,
+					      rules_program_describe(rules_catalog_get(cat, i)));
 		s = json_dumps(arr, JSON_COMPACT);
 		if (s)
 			printf("%s\n", s);

@@ -25,7 +25,7 @@ struct key_def {
 	enum ktype type;
 	json_int_t min, max;
 	const char *const *choices; /* K_ENUM */
-	const char *def;            /* default as JSON text; "check-date" = the local check date */
+	const char *def;	    /* default as JSON text; "check-date" = the local check date */
 };
 
 static const char *const restrictions[] = { "none", "priority", "emergency", NULL };
@@ -169,8 +169,8 @@ static int declared_type(const json_t *def, enum ktype *ret)
 	return 0;
 }
 
-int rules_context_set(struct rules_context *c, const struct rules_program *program,
-		      const char *key, const char *value)
+int rules_context_set(struct rules_context *c, const struct rules_program *program, const char *key,
+		      const char *value)
 {
 	const struct key_def *def = find_key(key);
 	json_t *v = NULL;

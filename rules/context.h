@@ -23,8 +23,8 @@ void rules_context_free(struct rules_context *c);
  * known). Returns -ENOENT for an unknown key, -EINVAL for a value of the wrong form or range
  * (dates are YYYY-MM-DD, booleans true/false, integers decimal), -ENOMEM.
  */
-int rules_context_set(struct rules_context *c, const struct rules_program *program,
-		      const char *key, const char *value);
+int rules_context_set(struct rules_context *c, const struct rules_program *program, const char *key,
+		      const char *value);
 
 /* A copy of @src, freed with rules_context_free(). */
 int rules_context_copy(const struct rules_context *src, struct rules_context **ret);

@@ -204,7 +204,8 @@ static int parse_time_part(const char **p, bool need_sec, int64_t *ret_ms)
 			(*p)++;
 			if (!isdigit((unsigned char)**p))
 				return -EINVAL;
-			/* Any number of decimals; beyond the third they are dropped (round down). */
+			/* Any number of decimals; beyond the third they are dropped (round down).
+			 */
 			while (isdigit((unsigned char)**p)) {
 				frac += (**p - '0') * scale;
 				scale /= 10;
@@ -267,7 +268,8 @@ void rules_dt_format(int64_t ms, char *buf, size_t size)
 	}
 	snprintf(buf, size, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", (long long)y,
 		 (long long)m, (long long)d, (long long)(tod / 3600000),
-		 (long long)(tod / 60000 % 60), (long long)(tod / 1000 % 60), (long long)(tod % 1000));
+		 (long long)(tod / 60000 % 60), (long long)(tod / 1000 % 60),
+		 (long long)(tod % 1000));
 }
 
 /* Select zone @tz for the C library; the caller has checked it with rules_tz_valid(). */

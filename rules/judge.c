@@ -29,7 +29,8 @@ enum rules_reason rules_reason_for_status(enum cred_status status)
 	case CRED_E_ISSUER_UNKNOWN:
 		return RULES_R_ISSUER_UNKNOWN;
 	case CRED_E_SIGNATURE_INVALID:
-	case CRED_E_KEY_USAGE: /* a signer not allowed for this type: its signature proves nothing */
+	case CRED_E_KEY_USAGE: /* a signer not allowed for this type: its signature proves nothing
+				*/
 		return RULES_R_SIGNATURE_INVALID;
 	case CRED_E_EXPIRED:
 		return RULES_R_CREDENTIAL_EXPIRED;
@@ -93,12 +94,10 @@ static json_t *cred_json(const struct cred *c)
 	for (unsigned i = 0; v && i < c->n_doses && i < CRED_MAX_DOSES; i++) {
 		const struct cred_dose *d = &c->doses[i];
 
-		json_array_append_new(v, json_pack("{s:o,s:o,s:I,s:I,s:o}", "tg",
-						   str_or_null(d->target), "mp",
-						   str_or_null(d->product), "dn",
-						   (json_int_t)d->number, "sd",
-						   (json_int_t)d->series_total, "dt",
-						   str_or_null(d->date)));
+		json_array_append_new(
+			v, json_pack("{s:o,s:o,s:I,s:I,s:o}", "tg", str_or_null(d->target), "mp",
+				     str_or_null(d->product), "dn", (json_int_t)d->number, "sd",
+				     (json_int_t)d->series_total, "dt", str_or_null(d->date)));
 	}
 	for (unsigned i = 0; t && i < c->n_tests && i < CRED_MAX_TESTS; i++) {
 		const struct cred_test *x = &c->tests[i];
@@ -155,7 +154,8 @@ static int dose_facts(const struct cred *c, int64_t check_days, json_t *facts)
 		for (unsigned i = 0; i < c->n_doses && i < CRED_MAX_DOSES; i++) {
 			int64_t day;
 
-			if (c->doses[i].number == k && rules_date_parse(c->doses[i].date, &day) == 0) {
+			if (c->doses[i].number == k &&
+			    rules_date_parse(c->doses[i].date, &day) == 0) {
 				json_decref(val);
 				val = json_integer(check_days - day);
 				if (day > last)
@@ -191,16 +191,16 @@ static int test_facts(const struct cred *c, int64_t now, const char *tz, int64_t
 	r = rules_local_days(t->collected, tz, &coll);
 	if (r < 0)
 		return r;
-	return json_object_set_new(
-		       facts, "test",
-		       json_pack("{s:s,s:s,s:I,s:I,s:b,s:o}", "kind", cred_test_kind_name(t->kind),
-				 "result", result_name(t->result), "days",
-				 (json_int_t)(ref_days - coll), "days_to_check",
-				 (json_int_t)(check_days - coll), "in_future",
-				 t->collected > now + RULES_TEST_SKEW, "validity_days",
-				 validity_days(t->kind))) < 0 ?
-		       -ENOMEM :
-		       0;
+	return json_object_set_new(facts, "test",
+				   json_pack("{s:s,s:s,s:I,s:I,s:b,s:o}", "kind",
+					     cred_test_kind_name(t->kind), "result",
+					     result_name(t->result), "days",
+					     (json_int_t)(ref_days - coll), "days_to_check",
+					     (json_int_t)(check_days - coll), "in_future",
+					     t->collected > now + RULES_TEST_SKEW, "validity_days",
+					     validity_days(t->kind))) < 0
+		       ? -ENOMEM
+		       : 0;
 }
 
 /*
@@ -445,8 +445,7 @@ void rules_session_free(struct rules_session *s)
 }
 
 int rules_session_judge(struct rules_session *s, const struct cred *c, enum cred_status status,
-			int64_t now, const struct rules_context *person,
-			struct rules_decision *ret)
+			int64_t now, const struct rules_context *person, struct rules_decision *ret)
 {
 	const char *override = s->adult_admitted ? NULL : "none";
 	bool child;
@@ -454,8 +453,8 @@ int rules_session_judge(struct rules_session *s, const struct cred *c, enum cred
 
 	if (s->n == RULES_SESSION_MAX || s->closed)
 		return -ENOSPC;
-	r = judge(s->program, c, status, now, s->tz, s->ctx, person,
-		  override, &s->members[s->n], &child);
+	r = judge(s->program, c, status, now, s->tz, s->ctx, person, override, &s->members[s->n],
+		  &child);
 	if (r < 0)
 		return r;
 	if (s->members[s->n].admit && !child)

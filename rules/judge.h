@@ -47,11 +47,12 @@ struct rules_decision {
 	bool admit;
 	unsigned n_reasons;
 	enum rules_reason reasons[RULES_MAX_REASONS];
-	const char *program;     /* the program id */
-	const char *rule;        /* the id of the rule that decided, or NULL */
-	const char *kind;        /* "vaccination", "test", "recovery" or NULL */
-	const char *referral[2]; /* [RULES_LANG_JA/EN]: set when the reasons include test-positive */
-	const char *benefit[2];  /* the program's receipt text, set on admit when it has one */
+	const char *program; /* the program id */
+	const char *rule;    /* the id of the rule that decided, or NULL */
+	const char *kind;    /* "vaccination", "test", "recovery" or NULL */
+	const char
+		*referral[2];	/* [RULES_LANG_JA/EN]: set when the reasons include test-positive */
+	const char *benefit[2]; /* the program's receipt text, set on admit when it has one */
 };
 
 /* The deny reason for a failed verification (docs/rules.md has the mapping). */

@@ -24,7 +24,7 @@
 #include "rules/datetime.h"
 #include "rules/logic.h"
 
-#define DT_KEY     "#certlogic-date-time"
+#define DT_KEY	   "#certlogic-date-time"
 #define MS_PER_DAY 86400000LL
 
 struct ev {
@@ -259,7 +259,8 @@ static int check_form(const json_t *expr, char *err, size_t errlen, const struct
 		return fail(err, errlen, -EINVAL, "invalid CertLogic expression");
 	if (strcmp(key, "var") == 0) {
 		if (!json_is_string(args))
-			return fail(err, errlen, -EINVAL, "not of the form { \"var\": \"<path>\" }");
+			return fail(err, errlen, -EINVAL,
+				    "not of the form { \"var\": \"<path>\" }");
 		if (!valid_path(json_string_value(args)))
 			return fail(err, errlen, -EINVAL,
 				    "data access path doesn't have a valid format: %s",
@@ -283,7 +284,8 @@ static int check_form(const json_t *expr, char *err, size_t errlen, const struct
 				    "\"plusTime\" amount must be an integer literal");
 		if (unit_index(json_array_get(args, 2)) < 0)
 			return fail(err, errlen, -EINVAL,
-				    "\"plusTime\" unit must be \"year\", \"month\", \"day\" or \"hour\"");
+				    "\"plusTime\" unit must be \"year\", \"month\", \"day\" or "
+				    "\"hour\"");
 		if (llabs(json_integer_value(json_array_get(args, 1))) > RULES_LOGIC_MAX_AMOUNT)
 			return fail(err, errlen, -EINVAL, "\"plusTime\" amount out of range");
 	}
@@ -310,7 +312,9 @@ static int strict_equal(struct ev *ev, const json_t *a, const json_t *b, bool *r
 		case JSON_STRING:
 			break;
 		default:
-			return EFAIL(ev, "\"===\" is defined on null, booleans, integers and strings only");
+			return EFAIL(
+				ev,
+				"\"===\" is defined on null, booleans, integers and strings only");
 		}
 	}
 	*ret = json_typeof(a) == json_typeof(b) && json_equal((json_t *)a, (json_t *)b);
@@ -708,14 +712,12 @@ static json_t *render(const struct ev *ev, json_t *v)
 	}
 	if (json_is_array(v)) {
 		out = json_array();
-		json_array_foreach(v, i, item)
-			json_array_append_new(out, render(ev, item));
+		json_array_foreach(v, i, item) json_array_append_new(out, render(ev, item));
 		return out;
 	}
 	if (json_is_object(v)) {
 		out = json_object();
-		json_object_foreach(v, key, item)
-			json_object_set_new(out, key, render(ev, item));
+		json_object_foreach(v, key, item) json_object_set_new(out, key, render(ev, item));
 		return out;
 	}
 	return json_incref(v);
@@ -728,8 +730,7 @@ static int run(const json_t *expr, const json_t *data, json_t **ret_raw, struct 
 	return eval(ev, expr, data, ret_raw);
 }
 
-int rules_logic_eval(const json_t *expr, const json_t *data, json_t **ret, char *err,
-		     size_t errlen)
+int rules_logic_eval(const json_t *expr, const json_t *data, json_t **ret, char *err, size_t errlen)
 {
 	struct ev ev = { .err = err, .errlen = errlen };
 	json_t *raw = NULL, *out;
@@ -785,7 +786,8 @@ static int validate(const json_t *expr, unsigned depth, char *err, size_t errlen
 	case JSON_FALSE:
 		return 0;
 	case JSON_REAL:
-		return fail(err, errlen, -EINVAL, "%g is a non-integer number", json_real_value(expr));
+		return fail(err, errlen, -EINVAL, "%g is a non-integer number",
+			    json_real_value(expr));
 	case JSON_NULL:
 		return fail(err, errlen, -EINVAL, "invalid CertLogic expression");
 	case JSON_ARRAY:

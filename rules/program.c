@@ -109,9 +109,7 @@ static bool reads_credential(const json_t *e)
 	size_t i;
 
 	if (json_is_array(e)) {
-		json_array_foreach(e, i, v)
-			if (reads_credential(v))
-				return true;
+		json_array_foreach(e, i, v) if (reads_credential(v)) return true;
 		return false;
 	}
 	if (!json_is_object(e))
@@ -156,18 +154,21 @@ static int parse_rules(struct rules_program *p, struct rules_version *v, const j
 		const json_t *id = json_object_get(r, "id"), *reason = json_object_get(r, "reason");
 
 		if (!json_is_object(r))
-			return perr(err, errlen, name, "version %zu rule %zu: not an object", vi, i);
+			return perr(err, errlen, name, "version %zu rule %zu: not an object", vi,
+				    i);
 		if (!only_members(r, rule_members, &bad))
-			return perr(err, errlen, name, "version %zu rule %zu: unknown member \"%s\"",
-				    vi, i, bad);
+			return perr(err, errlen, name,
+				    "version %zu rule %zu: unknown member \"%s\"", vi, i, bad);
 		if (!json_is_string(id) || !json_string_length(id))
-			return perr(err, errlen, name, "version %zu rule %zu: \"id\" missing", vi, i);
+			return perr(err, errlen, name, "version %zu rule %zu: \"id\" missing", vi,
+				    i);
 		rule->id = json_string_value(id);
 		if (!json_is_string(reason) ||
 		    rules_reason_lookup(json_string_value(reason), &rule->reason) < 0 ||
 		    rule->reason == RULES_R_INTERNAL_ERROR)
 			return perr(err, errlen, name, "rule \"%s\": unknown reason code \"%s\"",
-				    rule->id, json_is_string(reason) ? json_string_value(reason) : "");
+				    rule->id,
+				    json_is_string(reason) ? json_string_value(reason) : "");
 		rule->when = json_object_get(r, "when");
 		if (!rule->when)
 			return perr(err, errlen, name, "rule \"%s\": \"when\" missing", rule->id);
@@ -187,8 +188,8 @@ static int parse_rules(struct rules_program *p, struct rules_version *v, const j
 static int parse_versions(struct rules_program *p, const json_t *arr, const char *name, char *err,
 			  size_t errlen)
 {
-	static const char *const version_members[] = { "from",	    "until", "suspended",
-						       "rules",	    "$comment", NULL };
+	static const char *const version_members[] = { "from",	"until",    "suspended",
+						       "rules", "$comment", NULL };
 	const json_t *o;
 	const char *bad;
 	size_t i;
@@ -207,15 +208,18 @@ static int parse_versions(struct rules_program *p, const json_t *arr, const char
 			return perr(err, errlen, name, "version %zu: not an object", i);
 		p->n_versions++;
 		if (!only_members(o, version_members, &bad))
-			return perr(err, errlen, name, "version %zu: unknown member \"%s\"", i, bad);
+			return perr(err, errlen, name, "version %zu: unknown member \"%s\"", i,
+				    bad);
 		if (span(o, &v->span) < 0)
-			return perr(err, errlen, name, "version %zu: bad \"from\"/\"until\" dates", i);
+			return perr(err, errlen, name, "version %zu: bad \"from\"/\"until\" dates",
+				    i);
 		for (size_t j = 0; j < i; j++)
 			if (overlap(&p->versions[j].span, &v->span))
-				return perr(err, errlen, name, "versions %zu and %zu overlap", j, i);
+				return perr(err, errlen, name, "versions %zu and %zu overlap", j,
+					    i);
 		if (susp && !json_is_boolean(susp))
-			return perr(err, errlen, name, "version %zu: \"suspended\" must be a boolean",
-				    i);
+			return perr(err, errlen, name,
+				    "version %zu: \"suspended\" must be a boolean", i);
 		v->suspended = json_is_true(susp);
 		if (v->suspended) {
 			if (json_object_get(o, "rules"))
@@ -268,10 +272,9 @@ static bool valid_id(const char *id)
 
 static int build(struct rules_program *p, const char *name, char *err, size_t errlen)
 {
-	static const char *const members[] = { "passgate_program", "id",       "name",
-					       "seed",		   "source",   "notes",
-					       "active",	   "versions", "context",
-					       "group",		   "referral", "receipt",
+	static const char *const members[] = { "passgate_program", "id",    "name",	"seed",
+					       "source",	   "notes", "active",	"versions",
+					       "context",	   "group", "referral", "receipt",
 					       "$comment",	   NULL };
 	const json_t *root = p->root, *v, *o;
 	const char *bad;
@@ -335,7 +338,8 @@ static int build(struct rules_program *p, const char *name, char *err, size_t er
 		static const char *const gm[] = { "all_must_pass", "$comment", NULL };
 
 		if (!json_is_object(v) || !only_members(v, gm, &bad))
-			return perr(err, errlen, name, "\"group\" must be {\"all_must_pass\": EXPR}");
+			return perr(err, errlen, name,
+				    "\"group\" must be {\"all_must_pass\": EXPR}");
 		p->group_all = json_object_get(v, "all_must_pass");
 		if (p->group_all && rules_logic_validate(p->group_all, lerr, sizeof(lerr)) < 0)
 			return perr(err, errlen, name, "group.all_must_pass: %s", lerr);
@@ -512,12 +516,11 @@ json_t *rules_program_describe(const struct rules_program *p)
 						   date_or_null(p->windows[i].from), "until",
 						   date_or_null(p->windows[i].until)));
 	for (size_t i = 0; v && i < p->n_versions; i++)
-		json_array_append_new(
-			v, json_pack("{s:o,s:o,s:b,s:I}", "from",
-				     date_or_null(p->versions[i].span.from), "until",
-				     date_or_null(p->versions[i].span.until), "suspended",
-				     p->versions[i].suspended, "rules",
-				     (json_int_t)p->versions[i].n_rules));
+		json_array_append_new(v, json_pack("{s:o,s:o,s:b,s:I}", "from",
+						   date_or_null(p->versions[i].span.from), "until",
+						   date_or_null(p->versions[i].span.until),
+						   "suspended", p->versions[i].suspended, "rules",
+						   (json_int_t)p->versions[i].n_rules));
 	o = json_pack("{s:s,s:{s:s,s:s},s:s,s:o*,s:o*}", "id", p->id, "name", "ja",
 		      p->name[RULES_LANG_JA], "en", p->name[RULES_LANG_EN], "seed", p->seed,
 		      "windows", w, "versions", v);

@@ -26,10 +26,10 @@ struct rules_program;
 struct rules_catalog;
 
 /* Size limits on a program file (outsider-controlled when updates come from the city). */
-#define RULES_PROGRAM_MAX_BYTES    (256 * 1024)
-#define RULES_PROGRAM_MAX_RULES    64
-#define RULES_PROGRAM_MAX_VERSIONS 16
-#define RULES_PROGRAM_MAX_WINDOWS  16
+#define RULES_PROGRAM_MAX_BYTES	     (256 * 1024)
+#define RULES_PROGRAM_MAX_RULES	     64
+#define RULES_PROGRAM_MAX_VERSIONS   16
+#define RULES_PROGRAM_MAX_WINDOWS    16
 #define RULES_PROGRAM_MAX_JSON_DEPTH 48
 
 /*

@@ -21,7 +21,7 @@ struct rules_span {
 };
 
 struct rules_rule {
-	const char *id;     /* borrowed from the program's JSON */
+	const char *id;	    /* borrowed from the program's JSON */
 	const json_t *when; /* CertLogic expression, borrowed */
 	enum rules_reason reason;
 };
@@ -44,10 +44,10 @@ struct rules_program {
 	struct rules_span windows[RULES_PROGRAM_MAX_WINDOWS];
 	size_t n_versions;
 	struct rules_version versions[RULES_PROGRAM_MAX_VERSIONS];
-	const json_t *context;     /* object: defaults for context keys (typed) */
-	const json_t *group_all;   /* expression: one failure excludes the group; NULL = never */
-	bool needs_credential;     /* some rule reads "credential" (or the whole data object) */
-	json_t *ctx_defaults;      /* owned: built-in defaults overridden by "context", no dates */
+	const json_t *context;	 /* object: defaults for context keys (typed) */
+	const json_t *group_all; /* expression: one failure excludes the group; NULL = never */
+	bool needs_credential;	 /* some rule reads "credential" (or the whole data object) */
+	json_t *ctx_defaults;	 /* owned: built-in defaults overridden by "context", no dates */
 };
 
 struct rules_context;

@@ -96,10 +96,13 @@ static void run_suite_file(const char *path, json_t *root, int *counts)
 			if (r == 0 && json_equal(got, json_object_get(a, "expected"))) {
 				counts[0]++;
 			} else {
-				char *e = json_dumps(json_object_get(a, "expected"), JSON_ENCODE_ANY);
+				char *e =
+					json_dumps(json_object_get(a, "expected"), JSON_ENCODE_ANY);
 				char *g = got ? json_dumps(got, JSON_ENCODE_ANY) : NULL;
 
-				fprintf(stderr, "FAIL %s: case \"%s\" assertion %zu: expected %s, got %s (%s)\n",
+				fprintf(stderr,
+					"FAIL %s: case \"%s\" assertion %zu: expected %s, got %s "
+					"(%s)\n",
 					path, json_string_value(json_object_get(c, "name")), j, e,
 					g ? g : "error", err);
 				free(e);

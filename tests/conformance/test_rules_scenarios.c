@@ -76,13 +76,15 @@ static enum cred_test_result result_of(const char *r)
 /* Build the normalized credential the verifier would return for a scenario credential. */
 static void make_cred(const json_t *subject, const json_t *spec, struct cred *c)
 {
-	const json_t *vacc = json_object_get(spec, "vaccinations"), *t = json_object_get(spec, "test");
-	const json_t *fmt = json_object_get(spec, "format"), *dob = json_object_get(spec, "birthDate");
+	const json_t *vacc = json_object_get(spec, "vaccinations"),
+		     *t = json_object_get(spec, "test");
+	const json_t *fmt = json_object_get(spec, "format"),
+		     *dob = json_object_get(spec, "birthDate");
 	size_t n = json_array_size(vacc);
 
 	memset(c, 0, sizeof(*c));
-	c->format = fmt && strcmp(json_string_value(fmt), "dcc") == 0 ? CRED_FORMAT_DCC :
-									 CRED_FORMAT_SHC;
+	c->format = fmt && strcmp(json_string_value(fmt), "dcc") == 0 ? CRED_FORMAT_DCC
+								      : CRED_FORMAT_SHC;
 	snprintf(c->issuer, sizeof(c->issuer), "%s",
 		 c->format == CRED_FORMAT_DCC ? "JP" : "https://issuer.passgate.test");
 	snprintf(c->family, sizeof(c->family), "%s",
@@ -113,9 +115,10 @@ static void make_cred(const json_t *subject, const json_t *spec, struct cred *c)
 		c->n_tests = 1;
 		c->tests[0].kind = kind_of(json_string_value(json_object_get(t, "method")));
 		c->tests[0].result = result_of(json_string_value(json_object_get(t, "result")));
-		assert_int_equal(rules_time_parse(json_string_value(json_object_get(t, "collected")),
-						  NULL, &c->tests[0].collected),
-				 0);
+		assert_int_equal(
+			rules_time_parse(json_string_value(json_object_get(t, "collected")), NULL,
+					 &c->tests[0].collected),
+			0);
 	}
 }
 
@@ -143,7 +146,8 @@ static void test_scenarios(void **state)
 	json_array_foreach(json_object_get(root, "cases"), i, c)
 	{
 		const char *id = json_string_value(json_object_get(c, "id"));
-		const json_t *expect = json_object_get(c, "expect"), *cj = json_object_get(c, "credential");
+		const json_t *expect = json_object_get(c, "expect"),
+			     *cj = json_object_get(c, "credential");
 		const json_t *refc = json_object_get(expect, "referral_contains"), *v;
 		const struct rules_program *p;
 		struct rules_context *ctx;
@@ -155,9 +159,9 @@ static void test_scenarios(void **state)
 
 		p = rules_catalog_find(catalog, json_string_value(json_object_get(c, "program")));
 		assert_non_null(p);
-		assert_int_equal(rules_time_parse(json_string_value(json_object_get(c, "at")), NULL,
-						  &now),
-				 0);
+		assert_int_equal(
+			rules_time_parse(json_string_value(json_object_get(c, "at")), NULL, &now),
+			0);
 		assert_int_equal(rules_context_new(&ctx), 0);
 		json_object_foreach(json_object_get(c, "context"), key, v)
 			assert_int_equal(rules_context_set(ctx, p, key, json_string_value(v)), 0);

@@ -62,16 +62,30 @@ static const char *code(const struct rules_decision *d)
 
 static void test_reason_table(void **state)
 {
-	static const char *const admit[] = { "vaccinated", "tested-negative", "child-exempt",
-					     "school-activity", "check-not-required",
-					     "staff-verified" };
+	static const char *const admit[] = { "vaccinated",	   "tested-negative",
+					     "child-exempt",	   "school-activity",
+					     "check-not-required", "staff-verified" };
 	static const char *const deny[] = {
-		"unreadable", "signature-invalid", "issuer-unknown", "revoked",
-		"credential-expired", "credential-not-yet-valid", "vaccination-incomplete",
-		"vaccination-too-recent", "test-expired", "test-in-future", "test-positive",
-		"test-inconclusive", "test-type-not-accepted", "residence-not-eligible",
-		"program-inactive", "program-suspended", "child-test-required",
-		"group-member-failed", "clock-unsynchronized", "already-checked-in",
+		"unreadable",
+		"signature-invalid",
+		"issuer-unknown",
+		"revoked",
+		"credential-expired",
+		"credential-not-yet-valid",
+		"vaccination-incomplete",
+		"vaccination-too-recent",
+		"test-expired",
+		"test-in-future",
+		"test-positive",
+		"test-inconclusive",
+		"test-type-not-accepted",
+		"residence-not-eligible",
+		"program-inactive",
+		"program-suspended",
+		"child-test-required",
+		"group-member-failed",
+		"clock-unsynchronized",
+		"already-checked-in",
 	};
 	enum rules_reason r;
 
@@ -118,16 +132,16 @@ static void test_failed_verification(void **state)
 	(void)state;
 	vaccinated(&c, 2, dates);
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		assert_int_equal(rules_judge(p, &c, map[i].s, at("2022-01-10T12:00:00+09:00"),
-					     NULL, NULL, &d),
+		assert_int_equal(rules_judge(p, &c, map[i].s, at("2022-01-10T12:00:00+09:00"), NULL,
+					     NULL, &d),
 				 0);
 		assert_false(d.admit);
 		assert_string_equal(code(&d), map[i].code);
 		assert_null(d.kind);
 	}
-	assert_int_equal(rules_judge(p, &c, CRED_OK, at("2022-01-10T12:00:00+09:00"), "Mars/Base",
-				     NULL, &d),
-			 -EINVAL);
+	assert_int_equal(
+		rules_judge(p, &c, CRED_OK, at("2022-01-10T12:00:00+09:00"), "Mars/Base", NULL, &d),
+		-EINVAL);
 }
 
 static void test_dcc_dose_counting(void **state)
@@ -142,15 +156,13 @@ static void test_dcc_dose_counting(void **state)
 	vaccinated(&c, 1, one);
 	c.format = CRED_FORMAT_DCC;
 	c.doses[0].number = 2;
-	assert_int_equal(rules_judge(p, &c, CRED_OK, at("2022-01-10T12:00:00+09:00"), NULL, NULL,
-				     &d),
-			 0);
+	assert_int_equal(
+		rules_judge(p, &c, CRED_OK, at("2022-01-10T12:00:00+09:00"), NULL, NULL, &d), 0);
 	assert_string_equal(code(&d), "vaccination-too-recent");
 	assert_string_equal(d.kind, "vaccination");
 	c.doses[0].number = 3;
-	assert_int_equal(rules_judge(p, &c, CRED_OK, at("2022-01-10T12:00:00+09:00"), NULL, NULL,
-				     &d),
-			 0);
+	assert_int_equal(
+		rules_judge(p, &c, CRED_OK, at("2022-01-10T12:00:00+09:00"), NULL, NULL, &d), 0);
 	assert_string_equal(code(&d), "vaccinated");
 	assert_true(d.admit);
 	assert_non_null(d.benefit[RULES_LANG_JA]);
@@ -210,21 +222,20 @@ static void test_data_object(void **state)
 	assert_int_equal(rules_context_set(ctx, p, "mood", "good"), -ENOENT);
 	/* 2022-01-02 16:00 UTC is 2022-01-03 in Japan */
 	assert_int_equal(rules_judge_data(p, &c, at("2022-01-02T16:00:00Z"), NULL, ctx, &data), 0);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(data, "facts"),
-							      "check_date")),
-			    "2022-01-03");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(data, "context"),
-							      "reserved_on")),
-			    "2022-01-03");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(data, "context"),
-							    "night")),
-			 3);
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(data, "facts"), "check_date")),
+		"2022-01-03");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(data, "context"), "reserved_on")),
+		"2022-01-03");
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(data, "context"), "night")), 3);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(data, "facts"), "age")),
 			 31);
-	assert_int_equal(json_integer_value(json_object_get(
-				 json_object_get(json_object_get(data, "facts"), "days_since_dose"),
-				 "2")),
-			 124);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_object_get(json_object_get(data, "facts"), "days_since_dose"), "2")),
+		124);
 	/* no names in the data object the rules see */
 	text = json_dumps(data, 0);
 	assert_non_null(text);
@@ -237,20 +248,21 @@ static void test_data_object(void **state)
 static void test_rule_error_fails_closed(void **state)
 {
 	static const char text[] =
-		"{\"passgate_program\":1,\"id\":\"broken\",\"name\":{\"ja\":\"壊\",\"en\":\"Broken\"},"
+		"{\"passgate_program\":1,\"id\":\"broken\",\"name\":{\"ja\":\"壊\",\"en\":"
+		"\"Broken\"},"
 		"\"seed\":\"none\",\"versions\":[{\"rules\":["
-		"{\"id\":\"typo\",\"reason\":\"vaccinated\",\"when\":{\">=\":[{\"var\":\"facts.dose\"},2]}},"
+		"{\"id\":\"typo\",\"reason\":\"vaccinated\",\"when\":{\">=\":[{\"var\":\"facts."
+		"dose\"},2]}},"
 		"{\"id\":\"end\",\"reason\":\"vaccination-incomplete\",\"when\":true}]}]}";
 	struct rules_program *p;
 	struct rules_decision d;
 	char err[256];
 
 	(void)state;
-	assert_int_equal(rules_program_parse(text, sizeof(text) - 1, "broken", &p, err, sizeof(err)),
-			 0);
-	assert_int_equal(rules_judge(p, NULL, CRED_OK, at("2022-01-10T12:00:00+09:00"), NULL, NULL,
-				     &d),
-			 0);
+	assert_int_equal(
+		rules_program_parse(text, sizeof(text) - 1, "broken", &p, err, sizeof(err)), 0);
+	assert_int_equal(
+		rules_judge(p, NULL, CRED_OK, at("2022-01-10T12:00:00+09:00"), NULL, NULL, &d), 0);
 	assert_false(d.admit);
 	assert_string_equal(code(&d), "internal-error");
 	assert_string_equal(d.rule, "typo");
@@ -312,9 +324,9 @@ static void test_session_group(void **state)
 	vaccinated(&bad, 1, dates);
 	for (int split = 0; split < 2; split++) {
 		assert_int_equal(rules_context_new(&party), 0);
-		assert_int_equal(rules_context_set(party, p, "per_person_price",
-						   split ? "true" : "false"),
-				 0);
+		assert_int_equal(
+			rules_context_set(party, p, "per_person_price", split ? "true" : "false"),
+			0);
 		assert_int_equal(rules_session_new(p, "Asia/Tokyo", party, &s), 0);
 		assert_int_equal(rules_session_judge(s, &ok, CRED_OK, now, NULL, &d), 0);
 		assert_true(d.admit);

@@ -62,12 +62,17 @@ static void test_plustime_leap_days(void **state)
 	(void)state;
 	/* The table of the spec, "Leap days". */
 	expect("{\"plusTime\":[\"2020-02-29\",1,\"day\"]}", "null", "\"2020-03-01T00:00:00.000Z\"");
-	expect("{\"plusTime\":[\"2020-02-29\",1,\"month\"]}", "null", "\"2020-03-29T00:00:00.000Z\"");
-	expect("{\"plusTime\":[\"2020-02-29\",1,\"year\"]}", "null", "\"2021-03-01T00:00:00.000Z\"");
+	expect("{\"plusTime\":[\"2020-02-29\",1,\"month\"]}", "null",
+	       "\"2020-03-29T00:00:00.000Z\"");
+	expect("{\"plusTime\":[\"2020-02-29\",1,\"year\"]}", "null",
+	       "\"2021-03-01T00:00:00.000Z\"");
 	/* JavaScript Date overflow: Jan 31 + 1 month is Mar 2 (2021) */
-	expect("{\"plusTime\":[\"2021-01-31\",1,\"month\"]}", "null", "\"2021-03-03T00:00:00.000Z\"");
-	expect("{\"plusTime\":[\"2021-03-31\",-1,\"month\"]}", "null", "\"2021-03-03T00:00:00.000Z\"");
-	expect("{\"plusTime\":[\"2021-01-15\",-13,\"month\"]}", "null", "\"2019-12-15T00:00:00.000Z\"");
+	expect("{\"plusTime\":[\"2021-01-31\",1,\"month\"]}", "null",
+	       "\"2021-03-03T00:00:00.000Z\"");
+	expect("{\"plusTime\":[\"2021-03-31\",-1,\"month\"]}", "null",
+	       "\"2021-03-03T00:00:00.000Z\"");
+	expect("{\"plusTime\":[\"2021-01-15\",-13,\"month\"]}", "null",
+	       "\"2019-12-15T00:00:00.000Z\"");
 	expect("{\"plusTime\":[\"2021-06-01T23:30:00+09:00\",2,\"hour\"]}", "null",
 	       "\"2021-06-01T16:30:00.000Z\"");
 	/* offsets of every allowed form, and fractions rounded down to the millisecond */
@@ -128,17 +133,20 @@ static void test_datetime_not_forgeable(void **state)
 static void test_reduce_and_dates_in_values(void **state)
 {
 	(void)state;
-	expect("{\"reduce\":[{\"var\":\"v\"},{\"+\":[{\"var\":\"accumulator\"},{\"var\":\"current.dn\"}]},0]}",
+	expect("{\"reduce\":[{\"var\":\"v\"},{\"+\":[{\"var\":\"accumulator\"},{\"var\":\"current."
+	       "dn\"}]},0]}",
 	       "{\"v\":[{\"dn\":1},{\"dn\":2}]}", "3");
 	/* date-times may flow through reduce accumulators and arrays, rendered on the way out */
 	expect("{\"reduce\":[[1,2],{\"plusTime\":[\"2021-01-01\",1,\"day\"]},0]}", "null",
 	       "\"2021-01-02T00:00:00.000Z\"");
 	expect("[{\"plusTime\":[\"2021-01-01\",0,\"day\"]}]", "null",
 	       "[\"2021-01-01T00:00:00.000Z\"]");
-	expect("{\"after\":[{\"reduce\":[[1],{\"var\":\"accumulator\"},{\"plusTime\":[\"2021-01-02\",0,\"day\"]}]},"
+	expect("{\"after\":[{\"reduce\":[[1],{\"var\":\"accumulator\"},{\"plusTime\":[\"2021-01-"
+	       "02\",0,\"day\"]}]},"
 	       "{\"plusTime\":[\"2021-01-01\",0,\"day\"]}]}",
 	       "null", "true");
-	expect("{\"extractFromUVCI\":[\"URN:UVCI:01:NL:187/37512422923#X\",3]}", "null", "\"37512422923\"");
+	expect("{\"extractFromUVCI\":[\"URN:UVCI:01:NL:187/37512422923#X\",3]}", "null",
+	       "\"37512422923\"");
 	expect("{\"extractFromUVCI\":[\"a::c/#/f\",5]}", "null", "\"f\"");
 }
 

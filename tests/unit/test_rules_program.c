@@ -20,9 +20,9 @@
 #include "rules/judge.h"
 
 /* A minimal valid program, with a hole "%s" for one more member or a replaced piece. */
-#define RULE_OK  "{\"id\":\"ok\",\"reason\":\"vaccinated\",\"when\":{\"var\":\"facts.doses\"}}"
+#define RULE_OK	 "{\"id\":\"ok\",\"reason\":\"vaccinated\",\"when\":{\"var\":\"facts.doses\"}}"
 #define RULE_END "{\"id\":\"end\",\"reason\":\"vaccination-incomplete\",\"when\":true}"
-#define HEAD \
+#define HEAD                                                                                  \
 	"{\"passgate_program\":1,\"id\":\"%s\",\"name\":{\"ja\":\"試験\",\"en\":\"Test\"}," \
 	"\"seed\":\"none\","
 
@@ -31,7 +31,8 @@ static char tmpdir[256];
 static int mkd(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/rules-test-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(tmpdir, sizeof(tmpdir), "%s/rules-test-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	return mkdtemp(tmpdir) ? 0 : -1;
 }
 
@@ -103,8 +104,8 @@ static void test_malformed(void **state)
 		 "unknown-reason");
 	expect_rejected("unknown-reason", buf, "unknown reason code \"fully-jabbed\"");
 	snprintf(buf, sizeof(buf),
-		 HEAD "\"versions\":[{\"from\":\"2022-01-01\",\"until\":\"2022-03-01\",\"rules\":[" RULE_END
-		      "]},{\"from\":\"2022-03-01\",\"rules\":[" RULE_END "]}]}",
+		 HEAD "\"versions\":[{\"from\":\"2022-01-01\",\"until\":\"2022-03-01\",\"rules\":"
+		      "[" RULE_END "]},{\"from\":\"2022-03-01\",\"rules\":[" RULE_END "]}]}",
 		 "overlap");
 	expect_rejected("overlap", buf, "versions 0 and 1 overlap");
 	snprintf(buf, sizeof(buf),
@@ -113,7 +114,8 @@ static void test_malformed(void **state)
 		 "no-referral");
 	expect_rejected("no-referral", buf, "accepts tests but has no \"referral\"");
 	/* more ways to be wrong */
-	snprintf(buf, sizeof(buf), HEAD "\"versions\":[{\"rules\":[" RULE_OK "]}]}", "no-catch-all");
+	snprintf(buf, sizeof(buf), HEAD "\"versions\":[{\"rules\":[" RULE_OK "]}]}",
+		 "no-catch-all");
 	expect_rejected("no-catch-all", buf, "must have \"when\": true");
 	snprintf(buf, sizeof(buf), HEAD "\"versions\":[{\"rules\":[" RULE_END "]}],\"colour\":1}",
 		 "unknown-member");
@@ -121,7 +123,8 @@ static void test_malformed(void **state)
 	snprintf(buf, sizeof(buf), HEAD "\"versions\":[{\"rules\":[" RULE_END "]}]}", "other-id");
 	expect_rejected("file-name", buf, "does not match the id");
 	snprintf(buf, sizeof(buf),
-		 HEAD "\"active\":[{\"from\":\"2022-02-30\"}],\"versions\":[{\"rules\":[" RULE_END "]}]}",
+		 HEAD "\"active\":[{\"from\":\"2022-02-30\"}],\"versions\":[{\"rules\":[" RULE_END
+		      "]}]}",
 		 "bad-date");
 	expect_rejected("bad-date", buf, "active window 0");
 	snprintf(buf, sizeof(buf),
@@ -149,11 +152,12 @@ static void test_new_program_without_rebuild(void **state)
 	rules_catalog_free(c);
 	/* A prefecture's new program: children under 12 exempt, others need 1 dose. */
 	snprintf(buf, sizeof(buf),
-		 HEAD "\"active\":[{\"from\":\"2022-05-01\",\"until\":\"2022-05-31\"}],"
-		      "\"versions\":[{\"rules\":["
-		      "{\"id\":\"kids\",\"reason\":\"child-exempt\",\"when\":{\"var\":\"facts.child\"}},"
-		      "{\"id\":\"one\",\"reason\":\"vaccinated\",\"when\":{\">=\":[{\"var\":\"facts.doses\"},1]}}," RULE_END
-		      "]}]}",
+		 HEAD
+		 "\"active\":[{\"from\":\"2022-05-01\",\"until\":\"2022-05-31\"}],"
+		 "\"versions\":[{\"rules\":["
+		 "{\"id\":\"kids\",\"reason\":\"child-exempt\",\"when\":{\"var\":\"facts.child\"}},"
+		 "{\"id\":\"one\",\"reason\":\"vaccinated\",\"when\":{\">=\":[{\"var\":\"facts."
+		 "doses\"},1]}}," RULE_END "]}]}",
 		 "new-pref");
 	write_file("new-pref.json", buf);
 	assert_int_equal(rules_catalog_load(tmpdir, &c, err, sizeof(err)), 0);
@@ -233,16 +237,16 @@ static void test_windows_first_and_last_day(void **state)
 			assert_string_equal(judge_at(p, w[i].after, w[i].res), "program-inactive");
 	}
 	/* Aichi: the first suspended local day begins at 15:00 UTC on the 18th */
-	assert_string_equal(judge_at(rules_catalog_find(c, "aichi-restaurant"),
-				     "2022-01-18T14:59:59Z", NULL),
-			    "vaccinated");
-	assert_string_equal(judge_at(rules_catalog_find(c, "aichi-restaurant"),
-				     "2022-01-18T15:00:00Z", NULL),
-			    "program-suspended");
+	assert_string_equal(
+		judge_at(rules_catalog_find(c, "aichi-restaurant"), "2022-01-18T14:59:59Z", NULL),
+		"vaccinated");
+	assert_string_equal(
+		judge_at(rules_catalog_find(c, "aichi-restaurant"), "2022-01-18T15:00:00Z", NULL),
+		"program-suspended");
 	/* national-package and fukuoka-travel have no window */
-	assert_string_equal(judge_at(rules_catalog_find(c, "national-package"),
-				     "2000-01-01T00:00:00Z", NULL),
-			    "vaccination-too-recent");
+	assert_string_equal(
+		judge_at(rules_catalog_find(c, "national-package"), "2000-01-01T00:00:00Z", NULL),
+		"vaccination-too-recent");
 	rules_catalog_free(c);
 }
 
