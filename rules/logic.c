@@ -217,8 +217,9 @@ static const struct op_def ops[] = {
 
 static const struct op_def *find_op(const char *name)
 {
+	/* Compare the first byte before the string: this runs for every operation evaluated. */
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (strcmp(ops[i].name, name) == 0)
+		if (ops[i].name[0] == name[0] && strcmp(ops[i].name, name) == 0)
 			return &ops[i];
 	return NULL;
 }
@@ -257,7 +258,7 @@ static int check_form(const json_t *expr, char *err, size_t errlen, const struct
 	args = json_object_iter_value(it);
 	if (!key || !args)
 		return fail(err, errlen, -EINVAL, "invalid CertLogic expression");
-	if (strcmp(key, "var") == 0) {
+	if (key[0] == 'v' && strcmp(key, "var") == 0) {
 		if (!json_is_string(args))
 			return fail(err, errlen, -EINVAL,
 				    "not of the form { \"var\": \"<path>\" }");
