@@ -408,6 +408,7 @@ struct rules_session {
 	struct rules_context *ctx;
 	bool adult_admitted;
 	bool closed;
+	int64_t last_day; /* local date of the latest member's check, for the group policy */
 	size_t n;
 	struct rules_decision members[RULES_SESSION_MAX];
 };
@@ -457,6 +458,7 @@ int rules_session_judge(struct rules_session *s, const struct cred *c, enum cred
 		  &child);
 	if (r < 0)
 		return r;
+	rules_local_days(now, s->tz, &s->last_day);
 	if (s->members[s->n].admit && !child)
 		s->adult_admitted = true;
 	*ret = s->members[s->n++];
@@ -472,14 +474,13 @@ int rules_session_close(struct rules_session *s, bool *ret_all_admitted)
 {
 	bool any_denied = false, all_must_pass = false;
 	json_t *ctx = NULL, *data;
-	int64_t today = 0;
 	int r = 0;
 
 	for (size_t i = 0; i < s->n; i++)
 		any_denied = any_denied || !s->members[i].admit;
 	if (s->program->group_all && any_denied) {
 		/* The group policy sees the party's context (per_person_price, group_size, ...). */
-		r = rules_context_build(s->program, s->ctx, NULL, today, &ctx);
+		r = rules_context_build(s->program, s->ctx, NULL, s->last_day, &ctx);
 		if (r < 0)
 			return r;
 		data = json_pack("{s:o}", "context", ctx);
