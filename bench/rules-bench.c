@@ -2,7 +2,7 @@
 /*
  * rules-bench.c - rule evaluations per second for each program (bench/rules.md).
  *
- *   rules-bench [PROGRAMS_DIR] [ITERATIONS]
+ *   rules-bench [PROGRAMS_DIR] [ITERATIONS] [PROGRAM]
  *
  * For every program it judges three people at a date inside the program's window: a
  * vaccinated SHC holder (3 doses), a negative PCR test holder and a person without a
@@ -51,6 +51,7 @@ int main(int argc, char **argv)
 {
 	const char *dir = rules_programs_dir(argc > 1 ? argv[1] : NULL);
 	long iters = argc > 2 ? atol(argv[2]) : 20000;
+	const char *only = argc > 3 ? argv[3] : NULL;
 	struct rules_catalog *cat;
 	struct rules_context *ctx;
 	struct cred vacc, test;
@@ -79,6 +80,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < rules_catalog_count(cat); i++) {
 		const struct rules_program *p = rules_catalog_get(cat, i);
 		int64_t t = check_time(p);
+
+		if (only && strcmp(only, rules_program_id(p)) != 0)
+			continue;
 		const struct cred *who[3] = { &vacc, &test, NULL };
 		double us[3], total = 0;
 		struct rules_decision d;
