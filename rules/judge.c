@@ -331,11 +331,13 @@ static void decide(const struct rules_program *p, struct rules_decision *d, enum
 		   const char *rule, const struct cred *c)
 {
 	memset(d, 0, sizeof(*d));
-	d->program = p->id;
-	d->rule = rule;
 	d->n_reasons = 1;
 	d->reasons[0] = r;
 	d->admit = rules_reason_admits(r);
+	if (!p)
+		return;
+	d->program = p->id;
+	d->rule = rule;
 	d->kind = kind_of(c, r);
 	if (r == RULES_R_TEST_POSITIVE) {
 		d->referral[RULES_LANG_JA] = p->referral[RULES_LANG_JA];
@@ -345,6 +347,12 @@ static void decide(const struct rules_program *p, struct rules_decision *d, enum
 		d->benefit[RULES_LANG_JA] = p->receipt[RULES_LANG_JA];
 		d->benefit[RULES_LANG_EN] = p->receipt[RULES_LANG_EN];
 	}
+}
+
+void rules_decision_make(const struct rules_program *p, enum rules_reason reason,
+			 struct rules_decision *ret)
+{
+	decide(p, ret, reason, NULL, NULL);
 }
 
 static bool in_span(const struct rules_span *s, int64_t day)

@@ -55,6 +55,14 @@ struct rules_decision {
 	const char *benefit[2]; /* the program's receipt text, set on admit when it has one */
 };
 
+/*
+ * A decision the caller takes itself, outside the program's rules: `clock-unsynchronized`,
+ * `already-checked-in`, `staff-verified`, or `program-inactive` when the configured program is
+ * missing (@p NULL: program id NULL). Class, kind (NULL), referral and benefit as rules_judge().
+ */
+void rules_decision_make(const struct rules_program *p, enum rules_reason reason,
+			 struct rules_decision *ret);
+
 /* The deny reason for a failed verification (docs/rules.md has the mapping). */
 enum rules_reason rules_reason_for_status(enum cred_status status);
 

@@ -103,6 +103,19 @@ static void test_reason_table(void **state)
 		assert_non_null(rules_reason_message(r, RULES_LANG_JA));
 	}
 	assert_int_equal(rules_reason_lookup("nope", &r), -ENOENT);
+	{
+		struct rules_decision d;
+
+		rules_decision_make(NULL, RULES_R_CLOCK_UNSYNCHRONIZED, &d);
+		assert_false(d.admit);
+		assert_null(d.program);
+		assert_int_equal(d.n_reasons, 1);
+		rules_decision_make(rules_catalog_find(cat, "sapporo-pass-code"),
+				    RULES_R_STAFF_VERIFIED, &d);
+		assert_true(d.admit);
+		assert_string_equal(d.program, "sapporo-pass-code");
+		assert_non_null(d.benefit[RULES_LANG_EN]);
+	}
 	assert_null(rules_reason_code(RULES_REASON_COUNT_));
 }
 
