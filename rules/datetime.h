@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * datetime.h - calendar arithmetic, date/date-time parsing and local dates in a time zone.
+ *
+ * Two kinds of time appear in the rules engine: instants (Unix seconds, or milliseconds for
+ * CertLogic date-times) and local calendar dates in the venue's IANA time zone, counted as days
+ * since 1970-01-01 (PROGRAMS.md, "Local dates"). Everything here is pure arithmetic except
+ * rules_local_days(), which uses the C library's zoneinfo through TZ/tzset/localtime_r: it sets
+ * the process's TZ to the requested zone and leaves it set (so that repeated calls with the same
+ * zone cost nothing). It is therefore not thread-safe; passgate judges on one thread.
+ */
+#ifndef PASSGATE_RULES_DATETIME_H
+#define PASSGATE_RULES_DATETIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d (m 1..12, d 1..31, no check). */
+int64_t rules_days_from_civil(int64_t y, int64_t m, int64_t d);
+/* The inverse of rules_days_from_civil(). */
+void rules_civil_from_days(int64_t days, int64_t *y, int64_t *m, int64_t *d);
+/* Days in month m (1..12) of year y. */
+int rules_days_in_month(int64_t y, int64_t m);
+
+/* Parse a strict local date "YYYY-MM-DD" (a real calendar date) into days since the epoch. */
+int rules_date_parse(const char *s, int64_t *ret_days);
+/* Format days since the epoch as "YYYY-MM-DD" into buf (>= 11 bytes). */
+void rules_date_format(int64_t days, char *buf, size_t size);
+
+/*
+ * Parse a CertLogic date or date-time (CertLogic spec 1.3.3, "Offset date-time"): YYYY, YYYY-MM
+ * (the last day consistent with it, as dccDateOfBirth), YYYY-MM-DD, then optionally
+ * Thh:mm:ss[.S...] and Z or [+-]h[h][[:]mm]; no offset means Z. Result in milliseconds since
+ * the epoch, sub-milliseconds dropped. -EINVAL on anything else, including impossible dates.
+ */
+int rules_dt_parse(const char *s, int64_t *ret_ms);
+/* "YYYY-MM-DDThh:mm:ss.mmmZ" of @ms into buf (>= 32 bytes). */
+void rules_dt_format(int64_t ms, char *buf, size_t size);
+
+/*
+ * Parse an ISO 8601 instant for --at and context values: YYYY-MM-DDThh:mm[:ss[.S]] followed by
+ * Z or an offset ±hh:mm / ±hhmm / ±hh. Without an offset the time is local to @tz (which must
+ * then be non-NULL and valid). Result in Unix seconds.
+ */
+int rules_time_parse(const char *s, const char *tz, int64_t *ret_unix);
+
+/* True when @tz names a zone in the system zoneinfo (TZDIR or /usr/share/zoneinfo). */
+bool rules_tz_valid(const char *tz);
+
+/* The local calendar date (days since the epoch) of instant @unix in zone @tz. See above on TZ. */
+int rules_local_days(int64_t unix_time, const char *tz, int64_t *ret_days);
+
+#endif
