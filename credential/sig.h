@@ -64,6 +64,25 @@ struct sig_cert_info {
 int sig_cert_parse(const uint8_t *data, size_t len, struct sig_cert_info *ret_info,
 		   struct sig_key **ret_key, uint8_t **ret_der, size_t *ret_der_len);
 
+/*
+ * A self-signed signer certificate for test issuers (`passgate issue-test keygen`, tests):
+ * subject = issuer = CN @common_name, C @country (2 letters, or NULL), validity
+ * [@not_before, @not_after] (Unix seconds), signed by @k (ES256), with the DCC extended key
+ * usage OIDs of @usage (1.3.6.1.4.1.1847.2021.1.x), none when @usage is SIG_USAGE_ANY.
+ * *ret_der is the DER certificate, freed with free().
+ */
+int sig_cert_self_signed(const struct sig_key *k, const char *common_name, const char *country,
+			 int64_t not_before, int64_t not_after, unsigned usage, uint8_t **ret_der,
+			 size_t *ret_len);
+
+/* PEM text of a DER certificate ("CERTIFICATE"), NUL-terminated; *ret_pem freed with free(). */
+int sig_cert_to_pem(const uint8_t *der, size_t len, char **ret_pem);
+/* PEM text of @k: "PRIVATE KEY" (PKCS #8) when @k holds a private key and @private_part is
+ * non-zero, else "PUBLIC KEY" (SubjectPublicKeyInfo). NUL-terminated; freed with free(). */
+int sig_key_to_pem(const struct sig_key *k, int private_part, char **ret_pem);
+/* A key from PEM ("PRIVATE KEY", "EC PRIVATE KEY" or "PUBLIC KEY"), for issue-test. */
+int sig_key_from_pem(const char *pem, size_t len, struct sig_key **ret);
+
 /* Digests and MACs. */
 void sig_sha256(const void *data, size_t len, uint8_t out[32]);
 int sig_hmac_sha256(const uint8_t *key, size_t key_len, const void *msg, size_t len,
