@@ -56,7 +56,8 @@ struct sig_cert_info {
 	int64_t not_before; /* Unix seconds */
 	int64_t not_after;
 	uint8_t kid[8];     /* SHA-256(DER)[0..8] */
-	unsigned usage;     /* enum sig_usage bits; SIG_USAGE_ANY when the cert has none of ours */
+	unsigned usage;     /* enum sig_usage bits: SIG_USAGE_ANY without an EKU extension (or with
+			     * anyExtendedKeyUsage); 0 with an EKU that names none of the DCC OIDs */
 	char country[3];    /* subject C, or "" */
 };
 
