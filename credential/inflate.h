@@ -22,4 +22,10 @@
  */
 int cred_inflate(const uint8_t *in, size_t len, int raw, uint8_t **ret, size_t *ret_len);
 
+/*
+ * Minting only (issue_shc.c): compress @in as raw DEFLATE at the best level. *ret (freed with
+ * free()) holds *ret_len bytes. -ENOMEM, -EIO.
+ */
+int cred_deflate_raw(const uint8_t *in, size_t len, uint8_t **ret, size_t *ret_len);
+
 #endif

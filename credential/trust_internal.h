@@ -5,7 +5,8 @@
  *
  * Schema (created by trust_open(), version in PRAGMA user_version):
  *   shc_issuer(iss TEXT PRIMARY KEY, name TEXT, source TEXT)        -- source: default|import|vci
- *   shc_key(iss TEXT, kid TEXT, spki BLOB, PRIMARY KEY(iss, kid))   -- kid = RFC 7638 thumbprint
+ *   shc_key(iss TEXT, kid TEXT, spki BLOB, crl_version INTEGER,      -- kid = RFC 7638 thumbprint
+ *           PRIMARY KEY(iss, kid))                                  -- crl_version: JWK crlVersion
  *   shc_crl(iss TEXT, kid TEXT, method TEXT, ctr INTEGER, PRIMARY KEY(iss, kid))
  *   shc_revoked(iss TEXT, kid TEXT, rid TEXT, before INTEGER,       -- before: 0 = always
  *               PRIMARY KEY(iss, kid, rid))
@@ -35,6 +36,9 @@ int trust_find_shc_key(const struct trust *t, const char *iss, const char *kid,
  * caller into @rid and @iat-bound) revoked for (@iss, @kid)? *ret false when no CRL is held. */
 int trust_shc_revoked(const struct trust *t, const char *iss, const char *kid, const char *rid,
 		      int64_t issued_at, bool *ret);
+
+/* Is @iss an acceptable SHC issuer name: https, no trailing slash, no spaces, bounded. */
+bool trust_shc_iss_valid(const char *iss);
 
 /* DCC: call @fn for each stored signer certificate whose kid is @kid (collisions are possible;
  * the caller tries each). Stops early when @fn returns non-zero and returns that value;
