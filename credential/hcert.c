@@ -74,6 +74,21 @@ static bool numeric_date(const cbor_item_t *item, int64_t *ret)
 	return true;
 }
 
+/* @v without a date tag around it: 0 (date-time string, RFC 8949 §3.4.1) or 1004 (full-date,
+ * RFC 8943), which some issuers put on sc and dt; NULL for null. */
+static const cbor_item_t *untag(const cbor_item_t *v)
+{
+	if (cbor_isa_tag(v) && (cbor_tag_value(v) == 0 || cbor_tag_value(v) == 1004)) {
+		cbor_item_t *inner = cbor_tag_item(v), *ref = inner;
+
+		/* The tag keeps its item alive: drop the reference cbor_tag_item() added and
+		 * borrow from the tree like every other lookup here. */
+		cbor_decref(&ref);
+		v = inner;
+	}
+	return cbor_is_null(v) ? NULL : v;
+}
+
 /* The value for text key @key in map @map, or NULL. A null value counts as absent: some
  * issuers write "t": null beside "v": [...] (quirk, docs/credentials-dcc.md). */
 static const cbor_item_t *get(const cbor_item_t *map, const char *key)
@@ -86,7 +101,7 @@ static const cbor_item_t *get(const cbor_item_t *map, const char *key)
 
 		if (cbor_isa_string(k) && cbor_string_is_definite(k) &&
 		    cbor_string_length(k) == klen && !memcmp(cbor_string_handle(k), key, klen))
-			return cbor_is_null(pairs[i].value) ? NULL : pairs[i].value;
+			return untag(pairs[i].value);
 	}
 	return NULL;
 }
@@ -223,19 +238,62 @@ int hcert_parse_datetime(const char *s, int64_t *ret)
 	return 0;
 }
 
-/* The one entry of group @key ("v", "t" or "r"), or NULL when the group is absent. */
+/*
+ * The entry of group @key ("v", "t" or "r") that the record keeps, or NULL when the group is
+ * absent. Schema 1.3 allows exactly one entry; earlier versions allowed more and some issuers
+ * wrote a whole vaccination history (RO, SK): then the latest entry counts (the highest dn,
+ * else the latest dt / sc / fr string, which compare in ISO 8601 order), as a DCC states
+ * only its last event (cred.h).
+ */
+static const cbor_item_t *field(const cbor_item_t *e, const char *key)
+{
+	const cbor_item_t *v = get(e, key);
+
+	return v && cbor_isa_string(v) && cbor_string_is_definite(v) ? v : NULL;
+}
+
+static int later(const cbor_item_t *a, const cbor_item_t *b)
+{
+	static const char *const keys[] = { "dt", "sc", "fr" };
+	const cbor_item_t *x = get(a, "dn"), *y = get(b, "dn");
+
+	if (x && y && cbor_isa_uint(x) && cbor_isa_uint(y) && cbor_get_int(x) != cbor_get_int(y))
+		return cbor_get_int(x) > cbor_get_int(y);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const cbor_item_t *s = field(a, keys[i]), *t = field(b, keys[i]);
+		size_t n;
+		int c;
+
+		if (!s || !t)
+			continue;
+		n = cbor_string_length(s) < cbor_string_length(t) ? cbor_string_length(s)
+								  : cbor_string_length(t);
+		c = memcmp(cbor_string_handle(s), cbor_string_handle(t), n);
+		if (c)
+			return c > 0;
+	}
+	return 0;
+}
+
 static int one_entry(const cbor_item_t *dgc, const char *key, const cbor_item_t **ret)
 {
 	const cbor_item_t *arr = get(dgc, key);
+	cbor_item_t **items;
+	size_t n;
 
 	*ret = NULL;
 	if (!arr)
 		return 0;
-	/* Schema 1.3: minItems 1, maxItems 1, and the entry is an object. */
-	if (!cbor_isa_array(arr) || cbor_array_size(arr) != 1 ||
-	    !cbor_isa_map(cbor_array_handle(arr)[0]))
+	if (!cbor_isa_array(arr) || cbor_array_size(arr) < 1)
 		return SCHEMA;
-	*ret = cbor_array_handle(arr)[0];
+	items = cbor_array_handle(arr);
+	n = cbor_array_size(arr);
+	for (size_t i = 0; i < n; i++) {
+		if (!cbor_isa_map(items[i]))
+			return SCHEMA;
+		if (!*ret || later(items[i], *ret))
+			*ret = items[i];
+	}
 	return 0;
 }
 
@@ -280,8 +338,8 @@ static int vaccination(const cbor_item_t *e, struct cred *c)
 
 	if (common_fields(e, d->target, c) < 0 || get_str(e, "vp", true, NULL, 0) < 0 ||
 	    get_str(e, "mp", true, d->product, sizeof(d->product)) < 0 ||
-	    get_str(e, "ma", true, NULL, 0) < 0 || get_uint(e, "dn", 1, &d->number) < 0 ||
-	    get_uint(e, "sd", 1, &d->series_total) < 0 || get_date(e, "dt", d->date) < 0)
+	    get_str(e, "ma", true, NULL, 0) < 0 || get_uint(e, "dn", 0, &d->number) < 0 ||
+	    get_uint(e, "sd", 0, &d->series_total) < 0 || get_date(e, "dt", d->date) < 0)
 		return SCHEMA;
 	c->n_doses = 1;
 	return 0;
@@ -435,8 +493,13 @@ int hcert_parse(const uint8_t *cwt, size_t len, struct cred *c, unsigned *ret_us
 		}
 	}
 
+	/* Present but not a map is a broken structure (syntax); absent is a CWT that is not a
+	 * DCC (schema). */
 	*ret_status = CRED_E_SCHEMA;
-	if (!hcert || !cbor_isa_map(hcert))
+	if (!hcert)
+		goto done_root;
+	*ret_status = CRED_E_SYNTAX;
+	if (!cbor_isa_map(hcert))
 		goto done_root;
 	pairs = cbor_map_handle(hcert);
 	n = cbor_map_size(hcert);
@@ -446,8 +509,13 @@ int hcert_parse(const uint8_t *cwt, size_t len, struct cred *c, unsigned *ret_us
 		if (int_value(pairs[i].key, &label) && label == HCERT_EU_DGC_V1)
 			eu = pairs[i].value;
 	}
-	if (!eu || !cbor_isa_map(eu))
+	*ret_status = CRED_E_SCHEMA;
+	if (!eu)
 		goto done_root;
+	*ret_status = CRED_E_SYNTAX;
+	if (!cbor_isa_map(eu))
+		goto done_root;
+	*ret_status = CRED_E_SCHEMA;
 	if (ret_usage)
 		*ret_usage = (get(eu, "v") ? SIG_USAGE_VACCINATION : 0u) |
 			     (get(eu, "t") ? SIG_USAGE_TEST : 0u) |

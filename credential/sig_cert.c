@@ -61,6 +61,12 @@ static unsigned cert_usage(X509 *x)
 	eku = X509_get_ext_d2i(x, NID_ext_key_usage, &crit, NULL);
 	if (!eku)
 		return SIG_USAGE_ANY; /* no (readable) extension: no restriction */
+	if (sk_ASN1_OBJECT_num(eku) <= 0) {
+		/* An empty EKU (invalid per RFC 5280 §4.2.1.12, SIZE(1..MAX), yet seen in the
+		 * corpus: CO15 "no OID present") names no purpose at all: read as absent. */
+		EXTENDED_KEY_USAGE_free(eku);
+		return SIG_USAGE_ANY;
+	}
 	for (int i = 0; i < sk_ASN1_OBJECT_num(eku); i++) {
 		char buf[80];
 
