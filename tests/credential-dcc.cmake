@@ -2,3 +2,9 @@
 passgate_test(test_dcc_conformance LABEL conformance TIMEOUT 300
 	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/conformance/dcc_conformance.c
 	LIBS passgate_credential PkgConfig::JANSSON)
+
+foreach(t base45 cbor_bounds cose hcert)
+	passgate_test(test_${t} LABEL unit
+		SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_${t}.c
+		LIBS passgate_credential)
+endforeach()
