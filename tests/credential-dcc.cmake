@@ -8,3 +8,8 @@ foreach(t base45 cbor_bounds cose hcert)
 		SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_${t}.c
 		LIBS passgate_credential)
 endforeach()
+
+# The whole DCC path on self-minted credentials (acceptance 2 and 4 of issue 2).
+passgate_test(test_dcc LABEL unit
+	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_dcc.c
+	LIBS passgate_credential PkgConfig::ZLIB)
