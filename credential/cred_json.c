@@ -55,7 +55,7 @@ json_t *cred_to_json(const struct cred *c)
 			    json_pack("{s:o, s:o, s:o, s:o}", "fn", str_or_null(c->family), "gn",
 				      str_or_null(c->given), "fnt", str_or_null(c->family_std),
 				      "gnt", str_or_null(c->given_std)));
-	json_object_set_new(o, "dob", json_string(c->dob));
+	json_object_set_new(o, "dob", str_or_null(c->dob));
 	if (c->cert_id[0])
 		json_object_set_new(o, "ci", json_string(c->cert_id));
 	json_object_set_new(o, "iat", time_or_null(c->issued_at));
