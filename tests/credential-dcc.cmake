@@ -13,3 +13,11 @@ endforeach()
 passgate_test(test_dcc LABEL unit
 	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_dcc.c
 	LIBS passgate_credential PkgConfig::ZLIB)
+
+# libFuzzer targets over the DCC parsers (corpora in tests/fuzz/corpus/<name>/).
+passgate_fuzz(fuzz_base45 SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_base45.c
+	LIBS passgate_credential)
+passgate_fuzz(fuzz_cose SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_cose.c
+	LIBS passgate_credential)
+passgate_fuzz(fuzz_dcc SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_dcc.c
+	LIBS passgate_credential)
