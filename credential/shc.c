@@ -469,9 +469,13 @@ static int verify_jws(const struct trust *t, const char *jws_text, size_t jws_le
 		goto out;
 	}
 	*st = load_claims((const char *)payload, payload_len, &cl);
-	if (*st != CRED_OK)
-		goto out;
-	*st = fill_from_claims(&cl, ret);
+	if (cl.iss && (*st == CRED_OK || *st == CRED_E_SCHEMA)) {
+		/* Name the issuer even when a later claim is missing. */
+		enum cred_status fs = fill_from_claims(&cl, ret);
+
+		if (*st == CRED_OK)
+			*st = fs;
+	}
 	if (*st != CRED_OK)
 		goto out;
 

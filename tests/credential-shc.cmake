@@ -6,3 +6,8 @@ foreach(t b64url inflate json_bounds isotime trust shc)
 		SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_${t}.c
 		LIBS passgate_credential)
 endforeach()
+
+# Conformance: the SHC spec examples and the devtools corpus, unchanged (acceptance 1).
+passgate_test(test_shc_conformance LABEL conformance TIMEOUT 300
+	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/conformance/shc_conformance.c
+	LIBS passgate_credential)
