@@ -11,3 +11,7 @@ endforeach()
 passgate_test(test_shc_conformance LABEL conformance TIMEOUT 300
 	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/conformance/shc_conformance.c
 	LIBS passgate_credential)
+
+# Acceptance 2 through the real CLI: a card minted with the example issuer's private key.
+passgate_script_test(shc_cli LABEL conformance
+	COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/conformance/shc-cli.sh)
