@@ -15,3 +15,10 @@ passgate_test(test_shc_conformance LABEL conformance TIMEOUT 300
 # Acceptance 2 through the real CLI: a card minted with the example issuer's private key.
 passgate_script_test(shc_cli LABEL conformance
 	COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/conformance/shc-cli.sh)
+
+# libFuzzer targets over the SHC parsers and the trust-store importers (acceptance 3); seed
+# corpora in tests/fuzz/corpus/<name>/.
+foreach(t shc_verify shc_payload trust_jwks)
+	passgate_fuzz(fuzz_${t} SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_${t}.c
+		LIBS passgate_credential)
+endforeach()
