@@ -69,14 +69,15 @@ struct signer_search {
 };
 
 /* One certificate with the right kid: 1 when it verifies, 0 to try the next, <0 on error. */
-static int try_signer(const uint8_t *der, size_t len, void *userdata)
+static int try_signer(const struct sig_cert_info *info, const uint8_t *der, size_t len,
+		      void *userdata)
 {
 	struct signer_search *s = userdata;
 	struct sig_key *key;
 	int r;
 
 	s->candidates++;
-	r = sig_cert_parse(der, len, &s->info, &key, NULL, NULL);
+	r = sig_cert_trusted_key(der, len, &key);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
@@ -90,6 +91,8 @@ static int try_signer(const uint8_t *der, size_t len, void *userdata)
 	sig_key_free(key);
 	if (r == -ENOMEM)
 		return r;
+	if (r == 0)
+		s->info = *info;
 	return r == 0 ? 1 : 0;
 }
 
@@ -111,7 +114,7 @@ int dcc_check_signature(const struct trust *t, const struct cose_sign1 *m,
 		return r;
 	s.tbs = tbs;
 	cose_sign1_signature(m, &s.sig, &s.sig_len);
-	r = trust_for_each_dcc_cert(t, kid, try_signer, &s);
+	r = trust_for_each_dcc_signer(t, kid, try_signer, &s);
 	free(tbs);
 	if (r < 0)
 		return r;

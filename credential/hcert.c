@@ -70,7 +70,9 @@ static bool numeric_date(const cbor_item_t *item, int64_t *ret)
 	d = cbor_float_get_float(item);
 	if (!isfinite(d) || d < -9e15 || d > 9e15)
 		return false;
-	*ret = (int64_t)floor(d);
+	*ret = (int64_t)d;
+	if ((double)*ret > d)
+		(*ret)--; /* floor, without libm */
 	return true;
 }
 
@@ -424,17 +426,14 @@ static int dgc(const cbor_item_t *m, struct cred *c)
 static int dob_after_issuance(const struct cred *c)
 {
 	char day[16];
-	int64_t days;
 	time_t tt;
 	struct tm tm;
 
 	if (!c->dob[0] || c->issued_at <= 0)
 		return 0;
-	days = c->issued_at / 86400;
-	tt = (time_t)(days * 86400);
-	if (!gmtime_r(&tt, &tm))
+	tt = (time_t)c->issued_at;
+	if (!gmtime_r(&tt, &tm) || strftime(day, sizeof(day), "%Y-%m-%d", &tm) != 10)
 		return 0;
-	snprintf(day, sizeof(day), "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 	return strncmp(c->dob, day, strlen(c->dob)) > 0 ? SCHEMA : 0;
 }
 

@@ -66,6 +66,14 @@ int sig_cert_parse(const uint8_t *data, size_t len, struct sig_cert_info *ret_in
 		   struct sig_key **ret_key, uint8_t **ret_der, size_t *ret_der_len);
 
 /*
+ * The public key of a certificate that sig_cert_parse() accepted before (the trust store keeps
+ * only such): an uncompressed P-256 key is built straight from its point, without OpenSSL's
+ * key decoder and on-curve check, both of which ran at import and cost more than the ES256
+ * verification itself; any other key goes through sig_cert_parse(). Free with sig_key_free().
+ */
+int sig_cert_trusted_key(const uint8_t *der, size_t len, struct sig_key **ret);
+
+/*
  * A self-signed signer certificate for test issuers (`passgate issue-test keygen`, tests):
  * subject = issuer = CN @common_name, C @country (2 letters, or NULL), validity
  * [@not_before, @not_after] (Unix seconds), signed by @k (ES256), with the DCC extended key

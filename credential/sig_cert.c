@@ -19,8 +19,10 @@
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
@@ -202,6 +204,104 @@ fail_x:
 fail_der:
 	free(der);
 	return r;
+}
+
+/* Read the DER header at @*p (X.690 §8.1): tag, and the content's bounds. Definite lengths up
+ * to 4 bytes only; anything else is left to OpenSSL's parser (the caller falls back). */
+static int der_tlv(const uint8_t **p, const uint8_t *end, uint8_t *tag, const uint8_t **content,
+		   size_t *len)
+{
+	const uint8_t *q = *p;
+	size_t n;
+
+	if (end - q < 2)
+		return -EBADMSG;
+	*tag = *q++;
+	n = *q++;
+	if (n & 0x80) {
+		size_t bytes = n & 0x7f;
+
+		if (bytes == 0 || bytes > 4 || (size_t)(end - q) < bytes)
+			return -EBADMSG;
+		for (n = 0; bytes; bytes--)
+			n = n << 8 | *q++;
+	}
+	if ((size_t)(end - q) < n)
+		return -EBADMSG;
+	*content = q;
+	*len = n;
+	*p = q + n;
+	return 0;
+}
+
+/* The SubjectPublicKeyInfo TLV of certificate @der (RFC 5280 §4.1). */
+static int find_spki(const uint8_t *der, size_t len, const uint8_t **ret, size_t *ret_len)
+{
+	const uint8_t *p = der, *end = der + len, *c, *tbs_end, *start;
+	uint8_t tag;
+	size_t n;
+
+	if (der_tlv(&p, end, &tag, &c, &n) < 0 || tag != 0x30)
+		return -EBADMSG;
+	p = c;
+	end = c + n;
+	if (der_tlv(&p, end, &tag, &c, &n) < 0 || tag != 0x30) /* tbsCertificate */
+		return -EBADMSG;
+	p = c;
+	tbs_end = c + n;
+	if (p < tbs_end && *p == 0xa0 && der_tlv(&p, tbs_end, &tag, &c, &n) < 0) /* version */
+		return -EBADMSG;
+	/* serialNumber, signature, issuer, validity, subject */
+	for (int i = 0; i < 5; i++)
+		if (der_tlv(&p, tbs_end, &tag, &c, &n) < 0)
+			return -EBADMSG;
+	start = p;
+	if (der_tlv(&p, tbs_end, &tag, &c, &n) < 0 || tag != 0x30)
+		return -EBADMSG;
+	*ret = start;
+	*ret_len = (size_t)(p - start);
+	return 0;
+}
+
+int sig_cert_trusted_key(const uint8_t *der, size_t len, struct sig_key **ret)
+{
+	/* SPKI of an uncompressed P-256 point: id-ecPublicKey, prime256v1 (RFC 5480 §2). */
+	static const uint8_t p256_prefix[] = {
+		0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06,
+		0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00, 0x04
+	};
+	const uint8_t *spki;
+	size_t spki_len;
+	struct sig_key *k;
+	EVP_PKEY_CTX *ctx;
+	EVP_PKEY *pkey = NULL;
+	OSSL_PARAM params[3];
+
+	if (find_spki(der, len, &spki, &spki_len) < 0 || spki_len != sizeof(p256_prefix) + 64 ||
+	    memcmp(spki, p256_prefix, sizeof(p256_prefix)))
+		return sig_cert_parse(der, len, NULL, ret, NULL, NULL);
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
+						     (char *)"prime256v1", 0);
+	params[1] = OSSL_PARAM_construct_octet_string(
+		OSSL_PKEY_PARAM_PUB_KEY, (void *)(uintptr_t)(spki + sizeof(p256_prefix) - 1), 65);
+	params[2] = OSSL_PARAM_construct_end();
+	ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	if (!ctx)
+		return -ENOMEM;
+	if (EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1) {
+		EVP_PKEY_CTX_free(ctx);
+		return -EBADMSG;
+	}
+	EVP_PKEY_CTX_free(ctx);
+	k = calloc(1, sizeof(*k));
+	if (!k) {
+		EVP_PKEY_free(pkey);
+		return -ENOMEM;
+	}
+	k->pkey = pkey;
+	*ret = k;
+	return 0;
 }
 
 int sig_verify_ps256(const struct sig_key *k, const uint8_t *msg, size_t len, const uint8_t *sig,

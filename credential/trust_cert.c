@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <sqlite3.h>
 
@@ -77,6 +78,50 @@ int trust_for_each_dcc_cert(const struct trust *t, const uint8_t kid[8],
 		if (!der || n <= 0)
 			continue;
 		r = fn(der, (size_t)n, userdata);
+		if (r != 0)
+			break;
+	}
+	if (r == 0 && step != SQLITE_DONE)
+		r = -EIO;
+done_st:
+	sqlite3_finalize(st);
+	return r;
+}
+
+int trust_for_each_dcc_signer(const struct trust *t, const uint8_t kid[8],
+			      int (*fn)(const struct sig_cert_info *info, const uint8_t *der,
+					size_t len, void *userdata),
+			      void *userdata)
+{
+	sqlite3 *db = trust_db(t);
+	sqlite3_stmt *st;
+	int r, step;
+
+	if (sqlite3_prepare_v2(db,
+			       "SELECT der, not_before, not_after, usage, country FROM dcc_cert"
+			       " WHERE kid = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	if (sqlite3_bind_blob(st, 1, kid, 8, SQLITE_STATIC) != SQLITE_OK) {
+		r = -EIO;
+		goto done_st;
+	}
+	r = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sig_cert_info info = { 0 };
+		const uint8_t *der = sqlite3_column_blob(st, 0);
+		const unsigned char *country = sqlite3_column_text(st, 4);
+		int n = sqlite3_column_bytes(st, 0);
+
+		if (!der || n <= 0)
+			continue;
+		info.not_before = sqlite3_column_int64(st, 1);
+		info.not_after = sqlite3_column_int64(st, 2);
+		info.usage = (unsigned)sqlite3_column_int64(st, 3);
+		memcpy(info.kid, kid, sizeof(info.kid));
+		if (country && strlen((const char *)country) < sizeof(info.country))
+			memcpy(info.country, country, strlen((const char *)country) + 1);
+		r = fn(&info, der, (size_t)n, userdata);
 		if (r != 0)
 			break;
 	}

@@ -47,6 +47,15 @@ int trust_for_each_dcc_cert(const struct trust *t, const uint8_t kid[8],
 			    int (*fn)(const uint8_t *der, size_t len, void *userdata),
 			    void *userdata);
 
+/* DCC, the verifier's hot path: as trust_for_each_dcc_cert(), but @fn also gets the facts
+ * recorded at import (validity, usage bits, country; kid = @kid), so that it need not parse
+ * the certificate again (trust_cert.c). */
+struct sig_cert_info;
+int trust_for_each_dcc_signer(const struct trust *t, const uint8_t kid[8],
+			      int (*fn)(const struct sig_cert_info *info, const uint8_t *der,
+					size_t len, void *userdata),
+			      void *userdata);
+
 /* The store's database handle, for trust_cert.c. Typed void to keep sqlite3.h in the .c files. */
 void *trust_db(const struct trust *t);
 
