@@ -21,3 +21,11 @@ passgate_fuzz(fuzz_cose SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_cose.c
 	LIBS passgate_credential)
 passgate_fuzz(fuzz_dcc SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_dcc.c
 	LIBS passgate_credential)
+
+# Acceptance 2 through the real CLI (passgate issue-test + passgate verify --trust-cert).
+add_executable(dcc_tamper ${CMAKE_CURRENT_SOURCE_DIR}/conformance/dcc_tamper.c)
+target_link_libraries(dcc_tamper PRIVATE passgate_credential PkgConfig::ZLIB)
+target_include_directories(dcc_tamper PRIVATE ${CMAKE_SOURCE_DIR})
+passgate_script_test(dcc_cli LABEL conformance
+	COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/conformance/dcc-cli.sh)
+set_property(TEST dcc_cli APPEND PROPERTY ENVIRONMENT "DCC_TAMPER=$<TARGET_FILE:dcc_tamper>")
