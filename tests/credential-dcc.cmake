@@ -14,13 +14,19 @@ passgate_test(test_dcc LABEL unit
 	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_dcc.c
 	LIBS passgate_credential PkgConfig::ZLIB)
 
-# libFuzzer targets over the DCC parsers (corpora in tests/fuzz/corpus/<name>/).
+# libFuzzer targets over the DCC parsers (corpora in tests/fuzz/corpus/<name>/). The files under
+# test are compiled into each target, so that -fsanitize=fuzzer instruments them for coverage
+# (the library archive itself is built without coverage instrumentation).
+set(_cred ${CMAKE_SOURCE_DIR}/credential)
 passgate_fuzz(fuzz_base45 SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_base45.c
-	LIBS passgate_credential)
+	${_cred}/base45.c)
 passgate_fuzz(fuzz_cose SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_cose.c
-	LIBS passgate_credential)
+	${_cred}/cbor_bounds.c ${_cred}/cose.c ${_cred}/hcert.c
+	LIBS passgate_credential PkgConfig::CBOR)
 passgate_fuzz(fuzz_dcc SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_dcc.c
-	LIBS passgate_credential)
+	${_cred}/base45.c ${_cred}/cbor_bounds.c ${_cred}/cose.c ${_cred}/hcert.c ${_cred}/dcc.c
+	${_cred}/trust_cert.c ${_cred}/sig_cert.c
+	LIBS passgate_credential PkgConfig::CBOR PkgConfig::OPENSSL PkgConfig::SQLITE)
 
 # Acceptance 2 through the real CLI (passgate issue-test + passgate verify --trust-cert).
 add_executable(dcc_tamper ${CMAKE_CURRENT_SOURCE_DIR}/conformance/dcc_tamper.c)
