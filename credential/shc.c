@@ -12,7 +12,6 @@
  * deprecated vc.type entries beyond the required "#health-card".
  */
 #include <errno.h>
-#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,12 +188,13 @@ static bool numeric_date(const json_t *v, int64_t *ret)
 	if (!json_is_number(v))
 		return false;
 	d = json_number_value(v);
-	if (!isfinite(d) || d < 0)
+	/* Negative and NaN fail this test; +inf and milliseconds by mistake land far in the
+	 * future and are clamped to stay in int64 range. */
+	if (!(d >= 0))
 		return false;
-	/* Milliseconds by mistake land far in the future; clamp to stay in int64 range. */
 	if (d > 1e15)
 		d = 1e15;
-	*ret = (int64_t)floor(d);
+	*ret = (int64_t)d; /* truncation is floor for d >= 0 */
 	return true;
 }
 
@@ -443,7 +443,7 @@ static int verify_jws(const struct trust *t, const char *jws_text, size_t jws_le
 		      struct cred *ret, enum cred_status *st)
 {
 	struct claims cl = { 0 };
-	struct sig_key *key = NULL;
+	struct sig_verifier *verifier; /* borrowed from the store */
 	uint8_t *payload = NULL;
 	size_t payload_len;
 	struct jws j;
@@ -484,7 +484,7 @@ static int verify_jws(const struct trust *t, const char *jws_text, size_t jws_le
 		*st = CRED_E_ISSUER_UNKNOWN;
 		goto out;
 	}
-	r = trust_find_shc_key(t, cl.iss, ret->kid, &key);
+	r = trust_shc_verifier(t, cl.iss, ret->kid, &verifier);
 	if (r == -ENOENT || r == -ENOKEY) {
 		*st = CRED_E_ISSUER_UNKNOWN;
 		r = 0;
@@ -492,8 +492,8 @@ static int verify_jws(const struct trust *t, const char *jws_text, size_t jws_le
 	}
 	if (r < 0)
 		goto out;
-	r = sig_verify_es256(key, (const uint8_t *)j.signing_input, j.signing_input_len, j.sig,
-			     j.sig_len);
+	r = sig_verifier_es256(verifier, (const uint8_t *)j.signing_input, j.signing_input_len,
+			       j.sig, j.sig_len);
 	if (r == -EBADMSG) {
 		*st = CRED_E_SIGNATURE_INVALID;
 		r = 0;
@@ -523,7 +523,6 @@ static int verify_jws(const struct trust *t, const char *jws_text, size_t jws_le
 	}
 	*st = parse_bundle(json_object_get(cl.root, "vc"), ret);
 out:
-	sig_key_free(key);
 	json_decref(cl.root);
 	free(payload);
 	jws_done(&j);

@@ -44,6 +44,13 @@ void sig_key_free(struct sig_key *k)
 	free(k);
 }
 
+int sig_key_dup(const struct sig_key *k, struct sig_key **ret)
+{
+	if (EVP_PKEY_up_ref(k->pkey) != 1)
+		return -EIO;
+	return key_wrap(k->pkey, ret);
+}
+
 enum sig_key_type sig_key_type(const struct sig_key *k)
 {
 	char group[64];
@@ -81,8 +88,8 @@ int sig_key_from_p256(const uint8_t x[32], const uint8_t y[32], const uint8_t *d
 	memcpy(point + 33, y, 32);
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
 						     (char *)"prime256v1", 0);
-	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point,
-						      sizeof(point));
+	params[1] =
+		OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point));
 	params[2] = OSSL_PARAM_construct_end();
 	if (d) {
 		/* OSSL_PARAM BIGNUMs are native-endian; build from big-endian and convert. */
@@ -181,7 +188,8 @@ int sig_key_p256_coords(const struct sig_key *k, uint8_t x[32], uint8_t y[32], u
 					    sizeof(point), &n) != 1 ||
 	    n != sizeof(point) || point[0] != 0x04) {
 		/* The encoded form may be compressed; ask for the uncompressed one. */
-		if (EVP_PKEY_set_utf8_string_param(k->pkey, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+		if (EVP_PKEY_set_utf8_string_param(k->pkey,
+						   OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
 						   "uncompressed") != 1 ||
 		    EVP_PKEY_get_octet_string_param(k->pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
 						    point, sizeof(point), &n) != 1 ||
@@ -200,18 +208,15 @@ int sig_key_p256_coords(const struct sig_key *k, uint8_t x[32], uint8_t y[32], u
 	return r;
 }
 
-/* JWS/COSE carry ECDSA signatures as raw r||s; OpenSSL wants DER (SEC 1 ECDSA-Sig-Value). */
-int sig_verify_es256(const struct sig_key *k, const uint8_t *msg, size_t len, const uint8_t *sig,
-		     size_t sig_len)
+/* JWS/COSE carry ECDSA signatures as raw r||s; OpenSSL wants DER (SEC 1 ECDSA-Sig-Value).
+ * Two 33-byte INTEGERs and the headers fit in 80 bytes. */
+static int es256_der(const uint8_t sig[64], unsigned char der[80], size_t *ret_len)
 {
+	unsigned char *p = der;
 	ECDSA_SIG *es;
 	BIGNUM *r_bn, *s_bn;
-	unsigned char *der = NULL;
-	EVP_MD_CTX *md;
-	int n, ok, r = -EBADMSG;
+	int n;
 
-	if (sig_len != 64 || sig_key_type(k) != SIG_KEY_EC_P256)
-		return -EBADMSG;
 	es = ECDSA_SIG_new();
 	r_bn = BN_bin2bn(sig, 32, NULL);
 	s_bn = BN_bin2bn(sig + 32, 32, NULL);
@@ -221,26 +226,89 @@ int sig_verify_es256(const struct sig_key *k, const uint8_t *msg, size_t len, co
 		ECDSA_SIG_free(es);
 		return -ENOMEM;
 	}
-	n = i2d_ECDSA_SIG(es, &der);
+	n = i2d_ECDSA_SIG(es, NULL) <= 80 ? i2d_ECDSA_SIG(es, &p) : -1;
 	ECDSA_SIG_free(es);
 	if (n <= 0)
 		return -ENOMEM;
-	md = EVP_MD_CTX_new();
-	if (!md) {
-		r = -ENOMEM;
-		goto out_der;
-	}
-	if (EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, k->pkey) != 1) {
-		r = -EIO;
-		goto out_md;
-	}
-	ok = EVP_DigestVerify(md, der, (size_t)n, msg, len);
-	r = ok == 1 ? 0 : -EBADMSG;
-out_md:
-	EVP_MD_CTX_free(md);
-out_der:
-	OPENSSL_free(der);
+	*ret_len = (size_t)n;
+	return 0;
+}
+
+/*
+ * The message is hashed first and checked with EVP_PKEY_verify(): the same operation as
+ * EVP_DigestVerify(), without a digest context set up inside OpenSSL per call.
+ */
+int sig_verify_es256(const struct sig_key *k, const uint8_t *msg, size_t len, const uint8_t *sig,
+		     size_t sig_len)
+{
+	struct sig_verifier *v;
+	int r;
+
+	if (sig_len != 64 || sig_key_type(k) != SIG_KEY_EC_P256)
+		return -EBADMSG;
+	r = sig_verifier_new(k, &v);
+	if (r < 0)
+		return r;
+	r = sig_verifier_es256(v, msg, len, sig, sig_len);
+	sig_verifier_free(v);
 	return r;
+}
+
+struct sig_verifier {
+	EVP_PKEY_CTX *ctx; /* verify-initialized on the key */
+	EVP_MD *sha256;	   /* fetched once, not per message */
+	EVP_MD_CTX *md;
+};
+
+void sig_verifier_free(struct sig_verifier *v)
+{
+	if (!v)
+		return;
+	EVP_PKEY_CTX_free(v->ctx);
+	EVP_MD_CTX_free(v->md);
+	EVP_MD_free(v->sha256);
+	free(v);
+}
+
+int sig_verifier_new(const struct sig_key *k, struct sig_verifier **ret)
+{
+	struct sig_verifier *v;
+
+	if (sig_key_type(k) != SIG_KEY_EC_P256)
+		return -EINVAL;
+	v = calloc(1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v->ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
+	v->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	v->md = EVP_MD_CTX_new();
+	if (!v->ctx || !v->sha256 || !v->md || EVP_PKEY_verify_init(v->ctx) != 1) {
+		sig_verifier_free(v);
+		return -ENOMEM;
+	}
+	*ret = v;
+	return 0;
+}
+
+int sig_verifier_es256(struct sig_verifier *v, const uint8_t *msg, size_t len, const uint8_t *sig,
+		       size_t sig_len)
+{
+	unsigned char der[80];
+	uint8_t digest[32];
+	unsigned int dlen = 0;
+	size_t n;
+	int r;
+
+	if (sig_len != 64)
+		return -EBADMSG;
+	r = es256_der(sig, der, &n);
+	if (r < 0)
+		return r;
+	if (EVP_DigestInit_ex2(v->md, v->sha256, NULL) != 1 ||
+	    EVP_DigestUpdate(v->md, msg, len) != 1 ||
+	    EVP_DigestFinal_ex(v->md, digest, &dlen) != 1 || dlen != sizeof(digest))
+		return -EIO;
+	return EVP_PKEY_verify(v->ctx, der, n, digest, sizeof(digest)) == 1 ? 0 : -EBADMSG;
 }
 
 int sig_sign_es256(const struct sig_key *k, const uint8_t *msg, size_t len, uint8_t sig[64])

@@ -36,8 +36,25 @@
 #define TRUST_MAX_ARRAY 100000
 #define CRL_RID_MAX	24
 
+/*
+ * Keys parsed from the store, by (iss, kid): decoding an SPKI costs more than the ES256 check
+ * itself, and a kiosk sees the same few issuer keys all day. Any import or removal empties it.
+ */
+#define KEY_CACHE_SIZE 16
+
+struct key_cache {
+	struct {
+		char iss[CRED_ISSUER_MAX];
+		char kid[CRED_KID_MAX];
+		struct sig_key *key;
+		struct sig_verifier *verifier; /* made on first use */
+	} e[KEY_CACHE_SIZE];
+	unsigned next;
+};
+
 struct trust {
 	sqlite3 *db;
+	struct key_cache *cache;
 	/* Prepared once: the verification path runs them for every scan. */
 	sqlite3_stmt *find_key;
 	sqlite3_stmt *find_iss;
@@ -47,7 +64,8 @@ struct trust {
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS shc_issuer(iss TEXT PRIMARY KEY, name TEXT, source TEXT);"
-	"CREATE TABLE IF NOT EXISTS shc_key(iss TEXT NOT NULL, kid TEXT NOT NULL, spki BLOB NOT NULL,"
+	"CREATE TABLE IF NOT EXISTS shc_key(iss TEXT NOT NULL, kid TEXT NOT NULL, spki BLOB NOT "
+	"NULL,"
 	" crl_version INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(iss, kid));"
 	"CREATE TABLE IF NOT EXISTS shc_crl(iss TEXT NOT NULL, kid TEXT NOT NULL,"
 	" method TEXT NOT NULL, ctr INTEGER NOT NULL, PRIMARY KEY(iss, kid));"
@@ -56,6 +74,17 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS dcc_cert(kid BLOB NOT NULL, der BLOB NOT NULL,"
 	" not_before INTEGER NOT NULL, not_after INTEGER NOT NULL, usage INTEGER NOT NULL,"
 	" country TEXT NOT NULL, PRIMARY KEY(kid, der));";
+
+static void cache_clear(struct key_cache *c)
+{
+	for (unsigned i = 0; i < KEY_CACHE_SIZE; i++) {
+		sig_key_free(c->e[i].key);
+		sig_verifier_free(c->e[i].verifier);
+		c->e[i].key = NULL;
+		c->e[i].verifier = NULL;
+	}
+	c->next = 0;
+}
 
 static void finalize_statements(struct trust *t)
 {
@@ -74,9 +103,10 @@ static int prepare_statements(struct trust *t)
 			       SQLITE_PREPARE_PERSISTENT, &t->find_iss, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(t->db, "SELECT 1 FROM shc_crl WHERE iss = ?1 AND kid = ?2", -1,
 			       SQLITE_PREPARE_PERSISTENT, &t->find_crl, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(t->db,
-			       "SELECT before FROM shc_revoked WHERE iss = ?1 AND kid = ?2 AND rid = ?3",
-			       -1, SQLITE_PREPARE_PERSISTENT, &t->find_rid, NULL) != SQLITE_OK)
+	    sqlite3_prepare_v3(
+		    t->db,
+		    "SELECT before FROM shc_revoked WHERE iss = ?1 AND kid = ?2 AND rid = ?3", -1,
+		    SQLITE_PREPARE_PERSISTENT, &t->find_rid, NULL) != SQLITE_OK)
 		return -EIO;
 	return 0;
 }
@@ -89,6 +119,11 @@ int trust_open(const char *path, struct trust **ret)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
+	t->cache = calloc(1, sizeof(*t->cache));
+	if (!t->cache) {
+		free(t);
+		return -ENOMEM;
+	}
 	r = sqlite3_open_v2(path ? path : ":memory:", &t->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (r != SQLITE_OK)
@@ -100,7 +135,8 @@ int trust_open(const char *path, struct trust **ret)
 		goto fail_db;
 	if (sqlite3_exec(t->db, schema, NULL, NULL, NULL) != SQLITE_OK)
 		goto fail_db;
-	if (sqlite3_exec(t->db, "PRAGMA user_version=" TRUST_SCHEMA_VERSION, NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(t->db, "PRAGMA user_version=" TRUST_SCHEMA_VERSION, NULL, NULL, NULL) !=
+	    SQLITE_OK)
 		goto fail_db;
 	if (prepare_statements(t) < 0)
 		goto fail_db;
@@ -111,6 +147,7 @@ fail_db:
 	r = sqlite3_errcode(t->db) == SQLITE_CANTOPEN ? -EACCES : -EIO;
 	finalize_statements(t);
 	sqlite3_close(t->db);
+	free(t->cache);
 	free(t);
 	return r;
 }
@@ -145,7 +182,8 @@ int trust_open_snapshot(const char *path, struct trust **ret)
 		goto out_trust;
 	}
 	/* An empty or older file still gets today's schema. */
-	if (sqlite3_exec(t->db, schema, NULL, NULL, NULL) != SQLITE_OK || prepare_statements(t) < 0) {
+	if (sqlite3_exec(t->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    prepare_statements(t) < 0) {
 		r = -EINVAL;
 		goto out_trust;
 	}
@@ -165,6 +203,8 @@ void trust_free(struct trust *t)
 	if (!t)
 		return;
 	finalize_statements(t);
+	cache_clear(t->cache);
+	free(t->cache);
 	sqlite3_close(t->db);
 	free(t);
 }
@@ -177,6 +217,13 @@ void *trust_db(const struct trust *t)
 static int exec(sqlite3 *db, const char *sql)
 {
 	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -EIO;
+}
+
+/* Every change of the store starts here, so that no cached key outlives its row. */
+static int begin(struct trust *t)
+{
+	cache_clear(t->cache);
+	return exec(t->db, "BEGIN IMMEDIATE");
 }
 
 static int load_json(const char *json, size_t len, json_t **ret)
@@ -239,7 +286,8 @@ static int import_jwks(struct trust *t, const char *iss, const char *source, con
 		goto out;
 	}
 	/* Validate every key before touching the store: a bad set changes nothing. */
-	json_array_foreach(arr, i, jwk) {
+	json_array_foreach(arr, i, jwk)
+	{
 		struct sig_key *k;
 
 		r = jwk_parse_p256(jwk, false, keys[n].kid, &keys[n].crl_version, &k);
@@ -252,7 +300,7 @@ static int import_jwks(struct trust *t, const char *iss, const char *source, con
 		n++;
 	}
 
-	r = exec(t->db, "BEGIN IMMEDIATE");
+	r = begin(t);
 	if (r < 0)
 		goto out;
 	r = -EIO;
@@ -278,9 +326,10 @@ static int import_jwks(struct trust *t, const char *iss, const char *source, con
 		goto rollback;
 	sqlite3_finalize(st);
 	st = NULL;
-	if (sqlite3_prepare_v2(t->db,
-			       "INSERT INTO shc_key(iss, kid, spki, crl_version) VALUES(?1, ?2, ?3, ?4)",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    t->db,
+		    "INSERT INTO shc_key(iss, kid, spki, crl_version) VALUES(?1, ?2, ?3, ?4)", -1,
+		    &st, NULL) != SQLITE_OK)
 		goto rollback;
 	for (i = 0; i < n; i++) {
 		sqlite3_reset(st);
@@ -290,8 +339,9 @@ static int import_jwks(struct trust *t, const char *iss, const char *source, con
 		sqlite3_bind_int64(st, 4, keys[i].crl_version);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			/* The same kid twice in one set. */
-			r = sqlite3_extended_errcode(t->db) == SQLITE_CONSTRAINT_PRIMARYKEY ? -EINVAL
-											     : -EIO;
+			r = sqlite3_extended_errcode(t->db) == SQLITE_CONSTRAINT_PRIMARYKEY
+				    ? -EINVAL
+				    : -EIO;
 			goto rollback;
 		}
 	}
@@ -381,7 +431,8 @@ int trust_import_crl(struct trust *t, const char *iss, const char *json, size_t 
 	if (ctr < 1)
 		goto out;
 	/* Every rid well-formed, and no rid listed twice (with or without a timestamp). */
-	json_array_foreach(rids, i, v) {
+	json_array_foreach(rids, i, v)
+	{
 		const char *s = json_string_value(v);
 		int64_t before;
 		size_t n, j;
@@ -397,10 +448,11 @@ int trust_import_crl(struct trust *t, const char *iss, const char *json, size_t 
 	}
 
 	/* The key must be in the store, and the list must be the version its JWKS announces. */
-	if (sqlite3_prepare_v2(t->db,
-			       "SELECT k.crl_version, c.ctr FROM shc_key k LEFT JOIN shc_crl c"
-			       " ON c.iss = k.iss AND c.kid = k.kid WHERE k.iss = ?1 AND k.kid = ?2",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(
+		    t->db,
+		    "SELECT k.crl_version, c.ctr FROM shc_key k LEFT JOIN shc_crl c"
+		    " ON c.iss = k.iss AND c.kid = k.kid WHERE k.iss = ?1 AND k.kid = ?2",
+		    -1, &st, NULL) != SQLITE_OK) {
 		r = -EIO;
 		goto out;
 	}
@@ -424,13 +476,14 @@ int trust_import_crl(struct trust *t, const char *iss, const char *json, size_t 
 		goto out;
 	}
 
-	r = exec(t->db, "BEGIN IMMEDIATE");
+	r = begin(t);
 	if (r < 0)
 		goto out;
 	r = -EIO;
-	if (sqlite3_prepare_v2(t->db,
-			       "INSERT OR REPLACE INTO shc_crl(iss, kid, method, ctr) VALUES(?1, ?2, ?3, ?4)",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    t->db,
+		    "INSERT OR REPLACE INTO shc_crl(iss, kid, method, ctr) VALUES(?1, ?2, ?3, ?4)",
+		    -1, &st, NULL) != SQLITE_OK)
 		goto rollback;
 	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
@@ -440,8 +493,8 @@ int trust_import_crl(struct trust *t, const char *iss, const char *json, size_t 
 		goto rollback;
 	sqlite3_finalize(st);
 	st = NULL;
-	if (sqlite3_prepare_v2(t->db, "DELETE FROM shc_revoked WHERE iss = ?1 AND kid = ?2", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(t->db, "DELETE FROM shc_revoked WHERE iss = ?1 AND kid = ?2", -1,
+			       &st, NULL) != SQLITE_OK)
 		goto rollback;
 	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
@@ -449,11 +502,12 @@ int trust_import_crl(struct trust *t, const char *iss, const char *json, size_t 
 		goto rollback;
 	sqlite3_finalize(st);
 	st = NULL;
-	if (sqlite3_prepare_v2(t->db,
-			       "INSERT INTO shc_revoked(iss, kid, rid, before) VALUES(?1, ?2, ?3, ?4)",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    t->db, "INSERT INTO shc_revoked(iss, kid, rid, before) VALUES(?1, ?2, ?3, ?4)",
+		    -1, &st, NULL) != SQLITE_OK)
 		goto rollback;
-	json_array_foreach(rids, i, v) {
+	json_array_foreach(rids, i, v)
+	{
 		int64_t before;
 		size_t n;
 
@@ -495,14 +549,15 @@ int trust_import_vci(struct trust *t, const char *json, size_t len)
 	arr = json_object_get(root, "participating_issuers");
 	if (!json_is_array(arr))
 		goto out;
-	json_array_foreach(arr, i, e) {
+	json_array_foreach(arr, i, e)
+	{
 		const char *iss = json_string_value(json_object_get(e, "iss"));
 		const char *name = json_string_value(json_object_get(e, "name"));
 
 		if (!iss || !name || !trust_shc_iss_valid(iss) || strlen(name) >= 256)
 			goto out;
 	}
-	r = exec(t->db, "BEGIN IMMEDIATE");
+	r = begin(t);
 	if (r < 0)
 		goto out;
 	r = -EIO;
@@ -512,7 +567,8 @@ int trust_import_vci(struct trust *t, const char *json, size_t len)
 			       " ON CONFLICT(iss) DO UPDATE SET name = ?2",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto rollback;
-	json_array_foreach(arr, i, e) {
+	json_array_foreach(arr, i, e)
+	{
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, json_string_value(json_object_get(e, "iss")), -1,
 				  SQLITE_STATIC);
@@ -603,13 +659,15 @@ static int run_delete(sqlite3 *db, const char *sql, const void *key, int key_len
 int trust_remove(struct trust *t, const char *id)
 {
 	static const char *const by_iss[] = {
-		"DELETE FROM shc_revoked WHERE iss = ?1", "DELETE FROM shc_crl WHERE iss = ?1",
-		"DELETE FROM shc_key WHERE iss = ?1", "DELETE FROM shc_issuer WHERE iss = ?1",
+		"DELETE FROM shc_revoked WHERE iss = ?1",
+		"DELETE FROM shc_crl WHERE iss = ?1",
+		"DELETE FROM shc_key WHERE iss = ?1",
+		"DELETE FROM shc_issuer WHERE iss = ?1",
 	};
 	uint8_t kid[8];
 	int changes = 0, r;
 
-	r = exec(t->db, "BEGIN IMMEDIATE");
+	r = begin(t);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < sizeof(by_iss) / sizeof(by_iss[0]); i++) {
@@ -618,7 +676,8 @@ int trust_remove(struct trust *t, const char *id)
 			goto rollback;
 	}
 	if (b64std_decode8(id, kid) == 0) {
-		r = run_delete(t->db, "DELETE FROM dcc_cert WHERE kid = ?1", kid, 8, true, &changes);
+		r = run_delete(t->db, "DELETE FROM dcc_cert WHERE kid = ?1", kid, 8, true,
+			       &changes);
 		if (r < 0)
 			goto rollback;
 	}
@@ -676,11 +735,12 @@ int trust_list(const struct trust *t, int (*fn)(const char *json_line, void *use
 			if (sqlite3_column_type(st, 4) == SQLITE_NULL) {
 				json_object_set_new(o, "crl", json_null());
 			} else {
-				json_object_set_new(o, "crl",
-						    json_pack("{s:I, s:I}", "ctr",
-							      (json_int_t)sqlite3_column_int64(st, 4),
-							      "revoked",
-							      (json_int_t)sqlite3_column_int64(st, 5)));
+				json_object_set_new(
+					o, "crl",
+					json_pack("{s:I, s:I}", "ctr",
+						  (json_int_t)sqlite3_column_int64(st, 4),
+						  "revoked",
+						  (json_int_t)sqlite3_column_int64(st, 5)));
 			}
 		}
 		r = list_line(o, fn, userdata);
@@ -721,8 +781,12 @@ int trust_find_shc_key(const struct trust *t, const char *iss, const char *kid,
 		       struct sig_key **ret)
 {
 	sqlite3_stmt *st = t->find_key;
+	struct key_cache *c = t->cache;
 	int r, step;
 
+	for (unsigned i = 0; i < KEY_CACHE_SIZE; i++)
+		if (c->e[i].key && strcmp(c->e[i].kid, kid) == 0 && strcmp(c->e[i].iss, iss) == 0)
+			return sig_key_dup(c->e[i].key, ret);
 	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
@@ -731,6 +795,18 @@ int trust_find_shc_key(const struct trust *t, const char *iss, const char *kid,
 		r = sig_key_from_spki(sqlite3_column_blob(st, 0),
 				      (size_t)sqlite3_column_bytes(st, 0), ret);
 		sqlite3_reset(st);
+		if (r == 0 && strlen(iss) < CRED_ISSUER_MAX && strlen(kid) < CRED_KID_MAX) {
+			unsigned i = c->next++ % KEY_CACHE_SIZE;
+
+			sig_key_free(c->e[i].key);
+			sig_verifier_free(c->e[i].verifier);
+			c->e[i].key = NULL;
+			c->e[i].verifier = NULL;
+			if (sig_key_dup(*ret, &c->e[i].key) == 0) {
+				memcpy(c->e[i].iss, iss, strlen(iss) + 1);
+				memcpy(c->e[i].kid, kid, strlen(kid) + 1);
+			}
+		}
 		return r;
 	}
 	sqlite3_reset(st);
@@ -745,6 +821,33 @@ int trust_find_shc_key(const struct trust *t, const char *iss, const char *kid,
 	if (step == SQLITE_ROW)
 		return -ENOKEY;
 	return step == SQLITE_DONE ? -ENOENT : -EIO;
+}
+
+int trust_shc_verifier(const struct trust *t, const char *iss, const char *kid,
+		       struct sig_verifier **ret)
+{
+	struct key_cache *c = t->cache;
+	struct sig_key *k;
+	int r;
+
+	/* The lookup leaves the key in the cache (unless the names are too long for it). */
+	r = trust_find_shc_key(t, iss, kid, &k);
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < KEY_CACHE_SIZE; i++) {
+		if (!c->e[i].key || strcmp(c->e[i].kid, kid) != 0 || strcmp(c->e[i].iss, iss) != 0)
+			continue;
+		if (!c->e[i].verifier) {
+			r = sig_verifier_new(c->e[i].key, &c->e[i].verifier);
+			if (r < 0)
+				break;
+		}
+		sig_key_free(k);
+		*ret = c->e[i].verifier;
+		return 0;
+	}
+	sig_key_free(k);
+	return r < 0 ? r : -ENOMEM;
 }
 
 int trust_shc_revoked(const struct trust *t, const char *iss, const char *kid, const char *rid,

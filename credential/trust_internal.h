@@ -32,6 +32,12 @@ struct sig_key;
 int trust_find_shc_key(const struct trust *t, const char *iss, const char *kid,
 		       struct sig_key **ret);
 
+/* The same lookup, handing out a prepared ES256 verifier of that key, borrowed: valid until the
+ * store changes (an import or removal) or is freed. The scan path uses this one. */
+struct sig_verifier;
+int trust_shc_verifier(const struct trust *t, const char *iss, const char *kid,
+		       struct sig_verifier **ret);
+
 /* SHC revocation (spec "Revocation"): is @rid (already "rid" or "rid.timestamp" split by the
  * caller into @rid and @iat-bound) revoked for (@iss, @kid)? *ret false when no CRL is held. */
 int trust_shc_revoked(const struct trust *t, const char *iss, const char *kid, const char *rid,
