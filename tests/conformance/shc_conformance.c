@@ -440,7 +440,7 @@ static void test_devtools_manifest(void **state)
 /* Every non-image file of the corpus is in the table above. */
 static void test_corpus_covered(void **state)
 {
-	char path[4096];
+	char path[8192];
 	struct dirent *e;
 	DIR *d;
 	int images = 0;

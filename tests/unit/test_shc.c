@@ -291,7 +291,7 @@ static void test_content_rules(void **state)
 {
 	struct fixture *f = *state;
 	struct cred out;
-	char *p, *jws, entries[1024];
+	char *p, *jws, entries[2048];
 	static const char imm[] =
 		",{\"fullUrl\":\"resource:%d\",\"resource\":{\"resourceType\":\"Immunization\","
 		"\"status\":\"%s\",\"vaccineCode\":{\"coding\":[{\"system\":"
