@@ -25,8 +25,9 @@ static bool looks_like_jws(const char *s, size_t len)
 {
 	const char *dot;
 
-	/* Every JWS header is a JSON object, so its base64url starts with "ey" ('{"'). */
-	if (len < 2 || s[0] != 'e' || s[1] != 'y')
+	/* Every JWS header is a JSON object: its base64url starts with "ey" ('{' then '"' or a
+	 * space) or "ew" ('{' then a tab or a line end). */
+	if (len < 2 || s[0] != 'e' || (s[1] != 'y' && s[1] != 'w'))
 		return false;
 	dot = memchr(s, '.', len);
 	return dot && memchr(dot + 1, '.', len - (size_t)(dot + 1 - s));
