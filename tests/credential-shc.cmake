@@ -1,7 +1,7 @@
 # Tests of the SMART Health Card side of credential/ and of the verify/trust/issue-test CLI
 # (docs/credentials.md). Unit tests link the library only; conformance tests read the shared
 # corpora from PASSGATE_CONFORMANCE_DIR unchanged.
-foreach(t b64url inflate json_bounds isotime trust shc)
+foreach(t b64url inflate json_bounds isotime trust shc cred_json)
 	passgate_test(test_${t} LABEL unit
 		SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_${t}.c
 		LIBS passgate_credential)
