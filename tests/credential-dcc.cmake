@@ -35,3 +35,6 @@ target_include_directories(dcc_tamper PRIVATE ${CMAKE_SOURCE_DIR})
 passgate_script_test(dcc_cli LABEL conformance
 	COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/conformance/dcc-cli.sh)
 set_property(TEST dcc_cli APPEND PROPERTY ENVIRONMENT "DCC_TAMPER=$<TARGET_FILE:dcc_tamper>")
+passgate_fuzz(fuzz_trust_cert SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_trust_cert.c
+	${_cred}/sig_cert.c ${_cred}/trust_cert.c
+	LIBS passgate_credential PkgConfig::OPENSSL PkgConfig::SQLITE)
