@@ -99,6 +99,66 @@ static const cbor_item_t *untag(const cbor_item_t *v)
 	return is_null(v) ? NULL : v;
 }
 
+static const cbor_item_t *get(const cbor_item_t *map, const char *key);
+
+/* Does map @map repeat a key (text or integer)? RFC 8949 §5.6 makes such a map invalid, and
+ * accepting it would let this parser read a different value than the issuer's did. */
+static bool duplicate_keys(const cbor_item_t *map)
+{
+	struct cbor_pair *pairs = cbor_map_handle(map);
+	size_t n = cbor_map_size(map);
+
+	for (size_t i = 0; i < n; i++) {
+		const cbor_item_t *a = pairs[i].key;
+		int64_t x, y;
+
+		for (size_t j = i + 1; j < n; j++) {
+			const cbor_item_t *b = pairs[j].key;
+
+			if (cbor_isa_string(a) && cbor_isa_string(b) &&
+			    cbor_string_is_definite(a) && cbor_string_is_definite(b) &&
+			    cbor_string_length(a) == cbor_string_length(b) &&
+			    !memcmp(cbor_string_handle(a), cbor_string_handle(b),
+				    cbor_string_length(a)))
+				return true;
+			if (int_value(a, &x) && int_value(b, &y) && x == y)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The maps this file reads: the claims, the hcert claim, the DCC, its name and every entry of
+ * v, t and r. */
+static bool any_duplicate_keys(const cbor_item_t *claims, const cbor_item_t *hcert,
+			       const cbor_item_t *eu)
+{
+	static const char *const groups[] = { "v", "t", "r" };
+	const cbor_item_t *nam;
+
+	if (duplicate_keys(claims) || (hcert && duplicate_keys(hcert)) ||
+	    (eu && duplicate_keys(eu)))
+		return true;
+	if (!eu)
+		return false;
+	nam = get(eu, "nam");
+	if (nam && cbor_isa_map(nam) && duplicate_keys(nam))
+		return true;
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		const cbor_item_t *arr = get(eu, groups[g]);
+
+		if (!arr || !cbor_isa_array(arr))
+			continue;
+		for (size_t i = 0; i < cbor_array_size(arr); i++) {
+			const cbor_item_t *e = cbor_array_handle(arr)[i];
+
+			if (cbor_isa_map(e) && duplicate_keys(e))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* The value for text key @key in map @map, or NULL. A null value counts as absent: some
  * issuers write "t": null beside "v": [...] (quirk, docs/credentials-dcc.md). */
 static const cbor_item_t *get(const cbor_item_t *map, const char *key)
@@ -520,7 +580,7 @@ int hcert_parse(const uint8_t *cwt, size_t len, struct cred *c, unsigned *ret_us
 	if (!eu)
 		goto done_root;
 	*ret_status = CRED_E_SYNTAX;
-	if (!cbor_isa_map(eu))
+	if (!cbor_isa_map(eu) || any_duplicate_keys(root, hcert, eu))
 		goto done_root;
 	*ret_status = CRED_E_SCHEMA;
 	if (ret_usage)

@@ -258,6 +258,23 @@ static void test_syntax(void **state)
 	cb_uint(&b, 0);
 	assert_int_equal(hcert_parse(b.b, b.n, &c, NULL, &st), 0);
 	assert_int_equal(st, CRED_E_SYNTAX);
+	/* A repeated key (RFC 8949 §5.6): in the claims, and inside the DCC. */
+	cwt(&b, V_PLAIN);
+	b.b[0] = 0xa5; /* one more pair than announced: a second iss claim */
+	cb_uint(&b, 1);
+	cb_text(&b, "XX");
+	assert_int_equal(hcert_parse(b.b, b.n, &c, NULL, &st), 0);
+	assert_int_equal(st, CRED_E_SYNTAX);
+	b.n = 0;
+	cb_map(&b, 1);
+	cb_int(&b, -260);
+	cb_map(&b, 1);
+	cb_uint(&b, 1);
+	cb_map(&b, 2);
+	cb_kv(&b, "dob", "1990");
+	cb_kv(&b, "dob", "1991");
+	assert_int_equal(hcert_parse(b.b, b.n, &c, NULL, &st), 0);
+	assert_int_equal(st, CRED_E_SYNTAX);
 	/* Truncated. */
 	cwt(&b, V_PLAIN);
 	assert_int_equal(hcert_parse(b.b, b.n - 1, &c, NULL, &st), 0);
