@@ -21,7 +21,8 @@
 #define CRED_NAME_MAX       128 /* bytes of UTF-8 including NUL, per name part */
 #define CRED_ISSUER_MAX     256 /* SHC iss URL (or DCC issuer), including NUL */
 #define CRED_KID_MAX        64  /* printable kid: SHC thumbprint, DCC base64, including NUL */
-#define CRED_CODE_MAX       32  /* a LOINC / SNOMED / CVX / product code, including NUL */
+#define CRED_CODE_MAX       64  /* a LOINC / SNOMED / CVX / product code, including NUL (DCC mp
+                                 * "Inactivated-SARS-CoV-2-Vero-Cell" alone is 32 bytes) */
 #define CRED_ID_MAX         80  /* DCC certificate identifier (UVCI), including NUL */
 #define CRED_MAX_DOSES      16
 #define CRED_MAX_TESTS      8

@@ -22,6 +22,15 @@ int issue_shc(const struct sig_key *key, const char *kid, const char *iss, const
 	      int64_t nbf, int64_t exp, char **ret_text);
 
 /*
+ * The lower layers of issue_shc(), for tests that sign payloads of their own (conformance):
+ * @payload JSON text, raw-DEFLATEd and signed with header {"zip":"DEF","alg":"ES256","kid"}
+ * into a compact JWS; and a JWS as numeric "shc:/" text. Results freed with free().
+ */
+int issue_shc_jws(const struct sig_key *key, const char *kid, const char *payload, size_t len,
+		  char **ret_jws);
+int issue_shc_numeric(const char *jws, char **ret_text);
+
+/*
  * An EU DCC (hcert v1.3: CWT in COSE_Sign1, ES256, protected kid) signed by @key with kid
  * @kid (8 bytes), issuer country @country, iat/exp, as "HC1:..." text. Only the first dose
  * (as dn/sd/dt), test or recovery of @c is encoded, as a DCC holds one entry.

@@ -5,24 +5,68 @@
  * The store is a small SQLite database so that imports are atomic (a transaction per import:
  * a bad key set changes nothing) and the daemon and the CLI can share it under [state] dir.
  * DCC signer certificates are in trust_cert.c. Schema: trust_internal.h.
+ *
+ * SHC rules enforced here (SMART Health Cards spec, "Issuer Generates Results" and
+ * "Revocation"): an issuer is named by its exact https URL without a trailing slash; a key set
+ * is replaced as a whole on import; a revocation list is accepted only for a key the store
+ * holds, with method "rid", a counter equal to that key's crlVersion and never going back, and
+ * distinct base64url rids of at most 24 characters, optionally suffixed ".<unix time>".
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 
+#include "credential/cred.h"
+#include "credential/json_bounds.h"
+#include "credential/jwk.h"
+#include "credential/sig.h"
+#include "credential/trust_default.h"
 #include "credential/trust_internal.h"
 
 #define TRUST_SCHEMA_VERSION "1"
 
+/* Operator files (key sets, revocation lists, the VCI directory) may be longer than a credential
+ * but are still bounded before parsing. */
+#define TRUST_MAX_DEPTH 16
+#define TRUST_MAX_ARRAY 100000
+#define CRL_RID_MAX	24
+
+/*
+ * Keys parsed from the store, by (iss, kid): decoding an SPKI costs more than the ES256 check
+ * itself, and a kiosk sees the same few issuer keys all day. Any import or removal empties it.
+ */
+#define KEY_CACHE_SIZE 16
+
+struct key_cache {
+	struct {
+		char iss[CRED_ISSUER_MAX];
+		char kid[CRED_KID_MAX];
+		struct sig_key *key;
+		struct sig_verifier *verifier; /* made on first use */
+	} e[KEY_CACHE_SIZE];
+	unsigned next;
+};
+
 struct trust {
 	sqlite3 *db;
+	struct key_cache *cache;
+	/* Prepared once: the verification path runs them for every scan. */
+	sqlite3_stmt *find_key;
+	sqlite3_stmt *find_iss;
+	sqlite3_stmt *find_crl;
+	sqlite3_stmt *find_rid;
 };
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS shc_issuer(iss TEXT PRIMARY KEY, name TEXT, source TEXT);"
-	"CREATE TABLE IF NOT EXISTS shc_key(iss TEXT NOT NULL, kid TEXT NOT NULL, spki BLOB NOT NULL,"
-	" PRIMARY KEY(iss, kid));"
+	"CREATE TABLE IF NOT EXISTS shc_key(iss TEXT NOT NULL, kid TEXT NOT NULL, spki BLOB NOT "
+	"NULL,"
+	" crl_version INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(iss, kid));"
 	"CREATE TABLE IF NOT EXISTS shc_crl(iss TEXT NOT NULL, kid TEXT NOT NULL,"
 	" method TEXT NOT NULL, ctr INTEGER NOT NULL, PRIMARY KEY(iss, kid));"
 	"CREATE TABLE IF NOT EXISTS shc_revoked(iss TEXT NOT NULL, kid TEXT NOT NULL,"
@@ -30,6 +74,42 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS dcc_cert(kid BLOB NOT NULL, der BLOB NOT NULL,"
 	" not_before INTEGER NOT NULL, not_after INTEGER NOT NULL, usage INTEGER NOT NULL,"
 	" country TEXT NOT NULL, PRIMARY KEY(kid, der));";
+
+static void cache_clear(struct key_cache *c)
+{
+	for (unsigned i = 0; i < KEY_CACHE_SIZE; i++) {
+		sig_key_free(c->e[i].key);
+		sig_verifier_free(c->e[i].verifier);
+		c->e[i].key = NULL;
+		c->e[i].verifier = NULL;
+	}
+	c->next = 0;
+}
+
+static void finalize_statements(struct trust *t)
+{
+	sqlite3_finalize(t->find_key);
+	sqlite3_finalize(t->find_iss);
+	sqlite3_finalize(t->find_crl);
+	sqlite3_finalize(t->find_rid);
+	t->find_key = t->find_iss = t->find_crl = t->find_rid = NULL;
+}
+
+static int prepare_statements(struct trust *t)
+{
+	if (sqlite3_prepare_v3(t->db, "SELECT spki FROM shc_key WHERE iss = ?1 AND kid = ?2", -1,
+			       SQLITE_PREPARE_PERSISTENT, &t->find_key, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(t->db, "SELECT 1 FROM shc_key WHERE iss = ?1 LIMIT 1", -1,
+			       SQLITE_PREPARE_PERSISTENT, &t->find_iss, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(t->db, "SELECT 1 FROM shc_crl WHERE iss = ?1 AND kid = ?2", -1,
+			       SQLITE_PREPARE_PERSISTENT, &t->find_crl, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(
+		    t->db,
+		    "SELECT before FROM shc_revoked WHERE iss = ?1 AND kid = ?2 AND rid = ?3", -1,
+		    SQLITE_PREPARE_PERSISTENT, &t->find_rid, NULL) != SQLITE_OK)
+		return -EIO;
+	return 0;
+}
 
 int trust_open(const char *path, struct trust **ret)
 {
@@ -39,6 +119,11 @@ int trust_open(const char *path, struct trust **ret)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
+	t->cache = calloc(1, sizeof(*t->cache));
+	if (!t->cache) {
+		free(t);
+		return -ENOMEM;
+	}
 	r = sqlite3_open_v2(path ? path : ":memory:", &t->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (r != SQLITE_OK)
@@ -50,15 +135,66 @@ int trust_open(const char *path, struct trust **ret)
 		goto fail_db;
 	if (sqlite3_exec(t->db, schema, NULL, NULL, NULL) != SQLITE_OK)
 		goto fail_db;
-	if (sqlite3_exec(t->db, "PRAGMA user_version=" TRUST_SCHEMA_VERSION, NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(t->db, "PRAGMA user_version=" TRUST_SCHEMA_VERSION, NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		goto fail_db;
+	if (prepare_statements(t) < 0)
 		goto fail_db;
 	*ret = t;
 	return 0;
 
 fail_db:
 	r = sqlite3_errcode(t->db) == SQLITE_CANTOPEN ? -EACCES : -EIO;
+	finalize_statements(t);
 	sqlite3_close(t->db);
+	free(t->cache);
 	free(t);
+	return r;
+}
+
+int trust_open_snapshot(const char *path, struct trust **ret)
+{
+	struct trust *t = NULL;
+	sqlite3 *src = NULL;
+	sqlite3_backup *b;
+	int r;
+
+	r = sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (r != SQLITE_OK) {
+		r = sqlite3_errcode(src) == SQLITE_CANTOPEN ? -ENOENT : -EIO;
+		goto out_src;
+	}
+	sqlite3_busy_timeout(src, 2000);
+	r = trust_open(NULL, &t);
+	if (r < 0)
+		goto out_src;
+	/* The statements refer to the schema of the destination; drop them around the copy. */
+	finalize_statements(t);
+	b = sqlite3_backup_init(t->db, "main", src, "main");
+	if (!b) {
+		r = -EIO;
+		goto out_trust;
+	}
+	r = sqlite3_backup_step(b, -1);
+	sqlite3_backup_finish(b);
+	if (r != SQLITE_DONE) {
+		r = r == SQLITE_NOTADB ? -EINVAL : -EIO;
+		goto out_trust;
+	}
+	/* An empty or older file still gets today's schema. */
+	if (sqlite3_exec(t->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    prepare_statements(t) < 0) {
+		r = -EINVAL;
+		goto out_trust;
+	}
+	sqlite3_close(src);
+	*ret = t;
+	return 0;
+
+out_trust:
+	trust_free(t);
+out_src:
+	sqlite3_close(src);
 	return r;
 }
 
@@ -66,6 +202,9 @@ void trust_free(struct trust *t)
 {
 	if (!t)
 		return;
+	finalize_statements(t);
+	cache_clear(t->cache);
+	free(t->cache);
 	sqlite3_close(t->db);
 	free(t);
 }
@@ -73,4 +212,675 @@ void trust_free(struct trust *t)
 void *trust_db(const struct trust *t)
 {
 	return t->db;
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -EIO;
+}
+
+/* Every change of the store starts here, so that no cached key outlives its row. */
+static int begin(struct trust *t)
+{
+	cache_clear(t->cache);
+	return exec(t->db, "BEGIN IMMEDIATE");
+}
+
+static int load_json(const char *json, size_t len, json_t **ret)
+{
+	json_error_t err;
+	json_t *root;
+
+	if (json_bounds_check(json, len, TRUST_MAX_DEPTH, TRUST_MAX_ARRAY) < 0)
+		return -EINVAL;
+	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &err);
+	if (!root)
+		return -EINVAL;
+	*ret = root;
+	return 0;
+}
+
+bool trust_shc_iss_valid(const char *iss)
+{
+	size_t n = strlen(iss);
+
+	/* SHC spec: iss is an https URL with no trailing slash, compared byte for byte. */
+	if (n <= strlen("https://") || n >= CRED_ISSUER_MAX || strncmp(iss, "https://", 8) != 0 ||
+	    iss[n - 1] == '/' || iss[8] == '/')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)iss[i] <= ' ' || iss[i] == 0x7f)
+			return false;
+	return true;
+}
+
+struct parsed_key {
+	char kid[CRED_KID_MAX];
+	int64_t crl_version;
+	uint8_t *spki;
+	size_t spki_len;
+};
+
+static int import_jwks(struct trust *t, const char *iss, const char *source, const char *name,
+		       const char *json, size_t len)
+{
+	struct parsed_key *keys = NULL;
+	json_t *root = NULL, *arr, *jwk;
+	sqlite3_stmt *st = NULL;
+	size_t n = 0, i;
+	int r;
+
+	if (!trust_shc_iss_valid(iss))
+		return -EINVAL;
+	r = load_json(json, len, &root);
+	if (r < 0)
+		return r;
+	arr = json_object_get(root, "keys");
+	if (!json_is_array(arr) || json_array_size(arr) == 0) {
+		r = -EINVAL;
+		goto out;
+	}
+	keys = calloc(json_array_size(arr), sizeof(*keys));
+	if (!keys) {
+		r = -ENOMEM;
+		goto out;
+	}
+	/* Validate every key before touching the store: a bad set changes nothing. */
+	json_array_foreach(arr, i, jwk)
+	{
+		struct sig_key *k;
+
+		r = jwk_parse_p256(jwk, false, keys[n].kid, &keys[n].crl_version, &k);
+		if (r < 0)
+			goto out;
+		r = sig_key_to_spki(k, &keys[n].spki, &keys[n].spki_len);
+		sig_key_free(k);
+		if (r < 0)
+			goto out;
+		n++;
+	}
+
+	r = begin(t);
+	if (r < 0)
+		goto out;
+	r = -EIO;
+	if (sqlite3_prepare_v2(t->db,
+			       "INSERT INTO shc_issuer(iss, name, source) VALUES(?1, ?2, ?3)"
+			       " ON CONFLICT(iss) DO UPDATE SET source = ?3,"
+			       " name = coalesce(?2, name)",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto rollback;
+	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
+	if (name)
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, source, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto rollback;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_prepare_v2(t->db, "DELETE FROM shc_key WHERE iss = ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		goto rollback;
+	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto rollback;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_prepare_v2(
+		    t->db,
+		    "INSERT INTO shc_key(iss, kid, spki, crl_version) VALUES(?1, ?2, ?3, ?4)", -1,
+		    &st, NULL) != SQLITE_OK)
+		goto rollback;
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, keys[i].kid, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 3, keys[i].spki, (int)keys[i].spki_len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, keys[i].crl_version);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			/* The same kid twice in one set. */
+			r = sqlite3_extended_errcode(t->db) == SQLITE_CONSTRAINT_PRIMARYKEY
+				    ? -EINVAL
+				    : -EIO;
+			goto rollback;
+		}
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	r = exec(t->db, "COMMIT");
+	if (r == 0)
+		goto out;
+rollback:
+	sqlite3_finalize(st);
+	exec(t->db, "ROLLBACK");
+out:
+	if (keys)
+		for (i = 0; i < n; i++)
+			free(keys[i].spki);
+	free(keys);
+	json_decref(root);
+	return r;
+}
+
+int trust_import_jwks(struct trust *t, const char *iss, const char *json, size_t len)
+{
+	return import_jwks(t, iss, "import", NULL, json, len);
+}
+
+int trust_add_default(struct trust *t)
+{
+	return import_jwks(t, TRUST_DEFAULT_ISS, "default", TRUST_DEFAULT_NAME, trust_default_jwks,
+			   trust_default_jwks_len);
+}
+
+static bool rid_valid(const char *s, int64_t *ret_before, size_t *ret_rid_len)
+{
+	const char *dot = strchr(s, '.');
+	size_t n = dot ? (size_t)(dot - s) : strlen(s);
+	int64_t before = 0;
+
+	if (n == 0 || n > CRL_RID_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_'))
+			return false;
+	}
+	if (dot) {
+		const char *p = dot + 1;
+
+		if (*p == 0 || strlen(p) > 12)
+			return false;
+		for (; *p; p++) {
+			if (*p < '0' || *p > '9')
+				return false;
+			before = before * 10 + (*p - '0');
+		}
+		if (before == 0)
+			return false;
+	}
+	*ret_before = before;
+	*ret_rid_len = n;
+	return true;
+}
+
+int trust_import_crl(struct trust *t, const char *iss, const char *json, size_t len)
+{
+	json_t *root = NULL, *rids, *v;
+	const char *kid, *method;
+	sqlite3_stmt *st = NULL;
+	int64_t ctr, version, stored_ctr = 0;
+	size_t i;
+	int r;
+
+	if (!trust_shc_iss_valid(iss))
+		return -EINVAL;
+	r = load_json(json, len, &root);
+	if (r < 0)
+		return r;
+	r = -EINVAL;
+	kid = json_string_value(json_object_get(root, "kid"));
+	method = json_string_value(json_object_get(root, "method"));
+	rids = json_object_get(root, "rids");
+	if (!kid || !method || strcmp(method, "rid") != 0 ||
+	    !json_is_integer(json_object_get(root, "ctr")) || !json_is_array(rids))
+		goto out;
+	ctr = json_integer_value(json_object_get(root, "ctr"));
+	if (ctr < 1)
+		goto out;
+	/* Every rid well-formed, and no rid listed twice (with or without a timestamp). */
+	json_array_foreach(rids, i, v)
+	{
+		const char *s = json_string_value(v);
+		int64_t before;
+		size_t n, j;
+
+		if (!s || !rid_valid(s, &before, &n))
+			goto out;
+		for (j = 0; j < i; j++) {
+			const char *o = json_string_value(json_array_get(rids, j));
+
+			if (strncmp(o, s, n) == 0 && (o[n] == 0 || o[n] == '.'))
+				goto out;
+		}
+	}
+
+	/* The key must be in the store, and the list must be the version its JWKS announces. */
+	if (sqlite3_prepare_v2(
+		    t->db,
+		    "SELECT k.crl_version, c.ctr FROM shc_key k LEFT JOIN shc_crl c"
+		    " ON c.iss = k.iss AND c.kid = k.kid WHERE k.iss = ?1 AND k.kid = ?2",
+		    -1, &st, NULL) != SQLITE_OK) {
+		r = -EIO;
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		r = -ENOENT;
+		goto out;
+	}
+	version = sqlite3_column_int64(st, 0);
+	if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+		stored_ctr = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (ctr != version) {
+		r = -EINVAL;
+		goto out;
+	}
+	if (ctr < stored_ctr) {
+		r = -ESTALE;
+		goto out;
+	}
+
+	r = begin(t);
+	if (r < 0)
+		goto out;
+	r = -EIO;
+	if (sqlite3_prepare_v2(
+		    t->db,
+		    "INSERT OR REPLACE INTO shc_crl(iss, kid, method, ctr) VALUES(?1, ?2, ?3, ?4)",
+		    -1, &st, NULL) != SQLITE_OK)
+		goto rollback;
+	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, method, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, ctr);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto rollback;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_prepare_v2(t->db, "DELETE FROM shc_revoked WHERE iss = ?1 AND kid = ?2", -1,
+			       &st, NULL) != SQLITE_OK)
+		goto rollback;
+	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto rollback;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_prepare_v2(
+		    t->db, "INSERT INTO shc_revoked(iss, kid, rid, before) VALUES(?1, ?2, ?3, ?4)",
+		    -1, &st, NULL) != SQLITE_OK)
+		goto rollback;
+	json_array_foreach(rids, i, v)
+	{
+		int64_t before;
+		size_t n;
+
+		rid_valid(json_string_value(v), &before, &n);
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, json_string_value(v), (int)n, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, before);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto rollback;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	r = exec(t->db, "COMMIT");
+	if (r == 0)
+		goto out;
+rollback:
+	sqlite3_finalize(st);
+	st = NULL;
+	exec(t->db, "ROLLBACK");
+out:
+	sqlite3_finalize(st);
+	json_decref(root);
+	return r;
+}
+
+int trust_import_vci(struct trust *t, const char *json, size_t len)
+{
+	json_t *root = NULL, *arr, *e;
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int r;
+
+	r = load_json(json, len, &root);
+	if (r < 0)
+		return r;
+	r = -EINVAL;
+	arr = json_object_get(root, "participating_issuers");
+	if (!json_is_array(arr))
+		goto out;
+	json_array_foreach(arr, i, e)
+	{
+		const char *iss = json_string_value(json_object_get(e, "iss"));
+		const char *name = json_string_value(json_object_get(e, "name"));
+
+		if (!iss || !name || !trust_shc_iss_valid(iss) || strlen(name) >= 256)
+			goto out;
+	}
+	r = begin(t);
+	if (r < 0)
+		goto out;
+	r = -EIO;
+	/* Names only: the directory does not make an issuer trusted, its imported keys do. */
+	if (sqlite3_prepare_v2(t->db,
+			       "INSERT INTO shc_issuer(iss, name, source) VALUES(?1, ?2, 'vci')"
+			       " ON CONFLICT(iss) DO UPDATE SET name = ?2",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto rollback;
+	json_array_foreach(arr, i, e)
+	{
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, json_string_value(json_object_get(e, "iss")), -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, json_string_value(json_object_get(e, "name")), -1,
+				  SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto rollback;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	r = exec(t->db, "COMMIT");
+	if (r == 0)
+		goto out;
+rollback:
+	sqlite3_finalize(st);
+	st = NULL;
+	exec(t->db, "ROLLBACK");
+out:
+	json_decref(root);
+	return r;
+}
+
+/* Standard base64 (RFC 4648 §4) of the 8-byte DCC kid, as `trust list` prints it. */
+static int b64std_decode8(const char *s, uint8_t out[8])
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t acc = 0;
+	unsigned bits = 0, o = 0;
+
+	if (strlen(s) != 12 || strcmp(s + 11, "=") != 0)
+		return -EINVAL;
+	for (int i = 0; i < 11; i++) {
+		const char *p = strchr(a, s[i]);
+
+		if (!p || !*p)
+			return -EINVAL;
+		acc = (acc << 6) | (uint32_t)(p - a);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o < 8)
+				out[o++] = (uint8_t)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	return o == 8 ? 0 : -EINVAL;
+}
+
+static void b64std_encode8(const uint8_t in[8], char out[13])
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t acc = 0;
+	unsigned bits = 0, o = 0;
+
+	for (int i = 0; i < 8; i++) {
+		acc = (acc << 8) | in[i];
+		bits += 8;
+		while (bits >= 6) {
+			bits -= 6;
+			out[o++] = a[(acc >> bits) & 63];
+		}
+	}
+	out[o++] = a[(acc << (6 - bits)) & 63];
+	out[o++] = '=';
+	out[o] = 0;
+}
+
+static int run_delete(sqlite3 *db, const char *sql, const void *key, int key_len, bool blob,
+		      int *changes)
+{
+	sqlite3_stmt *st;
+	int r = 0;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	if (blob)
+		sqlite3_bind_blob(st, 1, key, key_len, SQLITE_STATIC);
+	else
+		sqlite3_bind_text(st, 1, key, key_len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		r = -EIO;
+	else
+		*changes += sqlite3_changes(db);
+	sqlite3_finalize(st);
+	return r;
+}
+
+int trust_remove(struct trust *t, const char *id)
+{
+	static const char *const by_iss[] = {
+		"DELETE FROM shc_revoked WHERE iss = ?1",
+		"DELETE FROM shc_crl WHERE iss = ?1",
+		"DELETE FROM shc_key WHERE iss = ?1",
+		"DELETE FROM shc_issuer WHERE iss = ?1",
+	};
+	uint8_t kid[8];
+	int changes = 0, r;
+
+	r = begin(t);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < sizeof(by_iss) / sizeof(by_iss[0]); i++) {
+		r = run_delete(t->db, by_iss[i], id, -1, false, &changes);
+		if (r < 0)
+			goto rollback;
+	}
+	if (b64std_decode8(id, kid) == 0) {
+		r = run_delete(t->db, "DELETE FROM dcc_cert WHERE kid = ?1", kid, 8, true,
+			       &changes);
+		if (r < 0)
+			goto rollback;
+	}
+	r = exec(t->db, "COMMIT");
+	if (r < 0)
+		goto rollback;
+	return changes > 0 ? 0 : -ENOENT;
+rollback:
+	exec(t->db, "ROLLBACK");
+	return r;
+}
+
+static int list_line(json_t *o, int (*fn)(const char *json_line, void *userdata), void *userdata)
+{
+	char *line;
+	int r;
+
+	if (!o)
+		return -ENOMEM;
+	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (!line)
+		return -ENOMEM;
+	r = fn(line, userdata);
+	free(line);
+	return r;
+}
+
+int trust_list(const struct trust *t, int (*fn)(const char *json_line, void *userdata),
+	       void *userdata)
+{
+	sqlite3_stmt *st;
+	int r = 0, step;
+
+	if (sqlite3_prepare_v2(t->db,
+			       "SELECT k.iss, k.kid, i.name, i.source, c.ctr,"
+			       " (SELECT count(*) FROM shc_revoked v WHERE v.iss = k.iss"
+			       "  AND v.kid = k.kid)"
+			       " FROM shc_key k LEFT JOIN shc_issuer i ON i.iss = k.iss"
+			       " LEFT JOIN shc_crl c ON c.iss = k.iss AND c.kid = k.kid"
+			       " ORDER BY k.iss, k.kid",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	while (r >= 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = json_pack("{s:s, s:s, s:s}", "type", "shc", "iss",
+				      (const char *)sqlite3_column_text(st, 0), "kid",
+				      (const char *)sqlite3_column_text(st, 1));
+
+		if (o) {
+			const char *name = (const char *)sqlite3_column_text(st, 2);
+			const char *source = (const char *)sqlite3_column_text(st, 3);
+
+			json_object_set_new(o, "name", name ? json_string(name) : json_null());
+			json_object_set_new(o, "source", json_string(source ? source : "import"));
+			if (sqlite3_column_type(st, 4) == SQLITE_NULL) {
+				json_object_set_new(o, "crl", json_null());
+			} else {
+				json_object_set_new(
+					o, "crl",
+					json_pack("{s:I, s:I}", "ctr",
+						  (json_int_t)sqlite3_column_int64(st, 4),
+						  "revoked",
+						  (json_int_t)sqlite3_column_int64(st, 5)));
+			}
+		}
+		r = list_line(o, fn, userdata);
+	}
+	sqlite3_finalize(st);
+	if (r < 0)
+		return r;
+	if (sqlite3_prepare_v2(t->db,
+			       "SELECT kid, not_before, not_after, usage, country FROM dcc_cert"
+			       " ORDER BY kid",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	while (r >= 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		char kid[13] = "";
+		unsigned usage = (unsigned)sqlite3_column_int64(st, 3);
+		json_t *o, *u;
+
+		if (sqlite3_column_bytes(st, 0) == 8)
+			b64std_encode8(sqlite3_column_blob(st, 0), kid);
+		u = json_array();
+		if (usage & SIG_USAGE_TEST)
+			json_array_append_new(u, json_string("test"));
+		if (usage & SIG_USAGE_VACCINATION)
+			json_array_append_new(u, json_string("vaccination"));
+		if (usage & SIG_USAGE_RECOVERY)
+			json_array_append_new(u, json_string("recovery"));
+		o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:o}", "type", "dcc", "kid", kid,
+			      "country", (const char *)sqlite3_column_text(st, 4), "not_before",
+			      (json_int_t)sqlite3_column_int64(st, 1), "not_after",
+			      (json_int_t)sqlite3_column_int64(st, 2), "usage", u);
+		r = list_line(o, fn, userdata);
+	}
+	sqlite3_finalize(st);
+	return r < 0 ? r : 0;
+}
+
+int trust_find_shc_key(const struct trust *t, const char *iss, const char *kid,
+		       struct sig_key **ret)
+{
+	sqlite3_stmt *st = t->find_key;
+	struct key_cache *c = t->cache;
+	int r, step;
+
+	for (unsigned i = 0; i < KEY_CACHE_SIZE; i++)
+		if (c->e[i].key && strcmp(c->e[i].kid, kid) == 0 && strcmp(c->e[i].iss, iss) == 0)
+			return sig_key_dup(c->e[i].key, ret);
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		r = sig_key_from_spki(sqlite3_column_blob(st, 0),
+				      (size_t)sqlite3_column_bytes(st, 0), ret);
+		sqlite3_reset(st);
+		if (r == 0 && strlen(iss) < CRED_ISSUER_MAX && strlen(kid) < CRED_KID_MAX) {
+			unsigned i = c->next++ % KEY_CACHE_SIZE;
+
+			sig_key_free(c->e[i].key);
+			sig_verifier_free(c->e[i].verifier);
+			c->e[i].key = NULL;
+			c->e[i].verifier = NULL;
+			if (sig_key_dup(*ret, &c->e[i].key) == 0) {
+				memcpy(c->e[i].iss, iss, strlen(iss) + 1);
+				memcpy(c->e[i].kid, kid, strlen(kid) + 1);
+			}
+		}
+		return r;
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		return -EIO;
+	/* Not found: say whether the issuer is trusted at all (with another key). */
+	st = t->find_iss;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (step == SQLITE_ROW)
+		return -ENOKEY;
+	return step == SQLITE_DONE ? -ENOENT : -EIO;
+}
+
+int trust_shc_verifier(const struct trust *t, const char *iss, const char *kid,
+		       struct sig_verifier **ret)
+{
+	struct key_cache *c = t->cache;
+	struct sig_key *k;
+	int r;
+
+	/* The lookup leaves the key in the cache (unless the names are too long for it). */
+	r = trust_find_shc_key(t, iss, kid, &k);
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < KEY_CACHE_SIZE; i++) {
+		if (!c->e[i].key || strcmp(c->e[i].kid, kid) != 0 || strcmp(c->e[i].iss, iss) != 0)
+			continue;
+		if (!c->e[i].verifier) {
+			r = sig_verifier_new(c->e[i].key, &c->e[i].verifier);
+			if (r < 0)
+				break;
+		}
+		sig_key_free(k);
+		*ret = c->e[i].verifier;
+		return 0;
+	}
+	sig_key_free(k);
+	return r < 0 ? r : -ENOMEM;
+}
+
+int trust_shc_revoked(const struct trust *t, const char *iss, const char *kid, const char *rid,
+		      int64_t issued_at, bool *ret)
+{
+	sqlite3_stmt *st = t->find_crl;
+	int step;
+	int64_t before;
+
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (step == SQLITE_DONE) {
+		*ret = false; /* no list held for this key */
+		return 0;
+	}
+	if (step != SQLITE_ROW)
+		return -EIO;
+	st = t->find_rid;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, rid, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		/* "rid.timestamp": revoked only when issued before that time (SHC "Revocation"). */
+		before = sqlite3_column_int64(st, 0);
+		*ret = before == 0 || issued_at < before;
+	} else {
+		*ret = false;
+	}
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : -EIO;
 }

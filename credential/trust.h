@@ -21,6 +21,9 @@ struct sig_key;
 
 /* Open (creating if needed) the store at @path; NULL means a private in-memory store. */
 int trust_open(const char *path, struct trust **ret);
+/* A private in-memory copy of the store file at @path (read, never written), for one CLI run
+ * that adds its own keys on top (`passgate verify --state-dir`). -ENOENT when there is no file. */
+int trust_open_snapshot(const char *path, struct trust **ret);
 void trust_free(struct trust *t);
 
 /* Add the built-in default issuers (Japan's Digital Agency). Idempotent. */

@@ -5,7 +5,8 @@
  *
  * Schema (created by trust_open(), version in PRAGMA user_version):
  *   shc_issuer(iss TEXT PRIMARY KEY, name TEXT, source TEXT)        -- source: default|import|vci
- *   shc_key(iss TEXT, kid TEXT, spki BLOB, PRIMARY KEY(iss, kid))   -- kid = RFC 7638 thumbprint
+ *   shc_key(iss TEXT, kid TEXT, spki BLOB, crl_version INTEGER,      -- kid = RFC 7638 thumbprint
+ *           PRIMARY KEY(iss, kid))                                  -- crl_version: JWK crlVersion
  *   shc_crl(iss TEXT, kid TEXT, method TEXT, ctr INTEGER, PRIMARY KEY(iss, kid))
  *   shc_revoked(iss TEXT, kid TEXT, rid TEXT, before INTEGER,       -- before: 0 = always
  *               PRIMARY KEY(iss, kid, rid))
@@ -31,10 +32,19 @@ struct sig_key;
 int trust_find_shc_key(const struct trust *t, const char *iss, const char *kid,
 		       struct sig_key **ret);
 
+/* The same lookup, handing out a prepared ES256 verifier of that key, borrowed: valid until the
+ * store changes (an import or removal) or is freed. The scan path uses this one. */
+struct sig_verifier;
+int trust_shc_verifier(const struct trust *t, const char *iss, const char *kid,
+		       struct sig_verifier **ret);
+
 /* SHC revocation (spec "Revocation"): is @rid (already "rid" or "rid.timestamp" split by the
  * caller into @rid and @iat-bound) revoked for (@iss, @kid)? *ret false when no CRL is held. */
 int trust_shc_revoked(const struct trust *t, const char *iss, const char *kid, const char *rid,
 		      int64_t issued_at, bool *ret);
+
+/* Is @iss an acceptable SHC issuer name: https, no trailing slash, no spaces, bounded. */
+bool trust_shc_iss_valid(const char *iss);
 
 /* DCC: call @fn for each stored signer certificate whose kid is @kid (collisions are possible;
  * the caller tries each). Stops early when @fn returns non-zero and returns that value;
@@ -42,6 +52,15 @@ int trust_shc_revoked(const struct trust *t, const char *iss, const char *kid, c
 int trust_for_each_dcc_cert(const struct trust *t, const uint8_t kid[8],
 			    int (*fn)(const uint8_t *der, size_t len, void *userdata),
 			    void *userdata);
+
+/* DCC, the verifier's hot path: as trust_for_each_dcc_cert(), but @fn also gets the facts
+ * recorded at import (validity, usage bits, country; kid = @kid), so that it need not parse
+ * the certificate again (trust_cert.c). */
+struct sig_cert_info;
+int trust_for_each_dcc_signer(const struct trust *t, const uint8_t kid[8],
+			      int (*fn)(const struct sig_cert_info *info, const uint8_t *der,
+					size_t len, void *userdata),
+			      void *userdata);
 
 /* The store's database handle, for trust_cert.c. Typed void to keep sqlite3.h in the .c files. */
 void *trust_db(const struct trust *t);

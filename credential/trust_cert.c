@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * trust_cert.c - EU DCC signer certificates in the trust store (table dcc_cert, schema in
+ * trust_internal.h): importing one, and handing out the certificates that share a kid.
+ *
+ * A kid is only 8 bytes of SHA-256 (hcert §3.3.1), so two certificates may share one; the
+ * table is keyed by (kid, der) and the verifier tries each candidate (dcc.c). The certificate
+ * is stored as DER exactly as imported, so the kid can always be recomputed from it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "credential/sig.h"
+#include "credential/trust_internal.h"
+
+int trust_import_cert(struct trust *t, const uint8_t *data, size_t len)
+{
+	sqlite3 *db = trust_db(t);
+	struct sig_cert_info info;
+	sqlite3_stmt *st;
+	uint8_t *der;
+	size_t der_len;
+	int r;
+
+	r = sig_cert_parse(data, len, &info, NULL, &der, &der_len);
+	if (r < 0)
+		return r == -ENOMEM ? r : -EINVAL;
+	if (der_len > INT32_MAX) {
+		r = -EFBIG;
+		goto fail_der;
+	}
+	r = sqlite3_prepare_v2(db,
+			       "INSERT OR REPLACE INTO dcc_cert(kid, der, not_before, not_after,"
+			       " usage, country) VALUES(?, ?, ?, ?, ?, ?)",
+			       -1, &st, NULL);
+	if (r != SQLITE_OK) {
+		r = -EIO;
+		goto fail_der;
+	}
+	if (sqlite3_bind_blob(st, 1, info.kid, sizeof(info.kid), SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_blob(st, 2, der, (int)der_len, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, info.not_before) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, info.not_after) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 5, info.usage) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 6, info.country, -1, SQLITE_STATIC) != SQLITE_OK)
+		r = -EIO;
+	else
+		r = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+	sqlite3_finalize(st);
+fail_der:
+	free(der);
+	return r;
+}
+
+int trust_for_each_dcc_cert(const struct trust *t, const uint8_t kid[8],
+			    int (*fn)(const uint8_t *der, size_t len, void *userdata),
+			    void *userdata)
+{
+	sqlite3 *db = trust_db(t);
+	sqlite3_stmt *st;
+	int r, step;
+
+	if (sqlite3_prepare_v2(db, "SELECT der FROM dcc_cert WHERE kid = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -EIO;
+	if (sqlite3_bind_blob(st, 1, kid, 8, SQLITE_STATIC) != SQLITE_OK) {
+		r = -EIO;
+		goto done_st;
+	}
+	r = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const uint8_t *der = sqlite3_column_blob(st, 0);
+		int n = sqlite3_column_bytes(st, 0);
+
+		if (!der || n <= 0)
+			continue;
+		r = fn(der, (size_t)n, userdata);
+		if (r != 0)
+			break;
+	}
+	if (r == 0 && step != SQLITE_DONE)
+		r = -EIO;
+done_st:
+	sqlite3_finalize(st);
+	return r;
+}
+
+int trust_for_each_dcc_signer(const struct trust *t, const uint8_t kid[8],
+			      int (*fn)(const struct sig_cert_info *info, const uint8_t *der,
+					size_t len, void *userdata),
+			      void *userdata)
+{
+	sqlite3 *db = trust_db(t);
+	sqlite3_stmt *st;
+	int r, step;
+
+	if (sqlite3_prepare_v2(db,
+			       "SELECT der, not_before, not_after, usage, country FROM dcc_cert"
+			       " WHERE kid = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	if (sqlite3_bind_blob(st, 1, kid, 8, SQLITE_STATIC) != SQLITE_OK) {
+		r = -EIO;
+		goto done_st;
+	}
+	r = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sig_cert_info info = { 0 };
+		const uint8_t *der = sqlite3_column_blob(st, 0);
+		const unsigned char *country = sqlite3_column_text(st, 4);
+		int n = sqlite3_column_bytes(st, 0);
+
+		if (!der || n <= 0)
+			continue;
+		info.not_before = sqlite3_column_int64(st, 1);
+		info.not_after = sqlite3_column_int64(st, 2);
+		info.usage = (unsigned)sqlite3_column_int64(st, 3);
+		memcpy(info.kid, kid, sizeof(info.kid));
+		if (country && strlen((const char *)country) < sizeof(info.country))
+			memcpy(info.country, country, strlen((const char *)country) + 1);
+		r = fn(&info, der, (size_t)n, userdata);
+		if (r != 0)
+			break;
+	}
+	if (r == 0 && step != SQLITE_DONE)
+		r = -EIO;
+done_st:
+	sqlite3_finalize(st);
+	return r;
+}
