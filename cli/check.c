@@ -30,23 +30,12 @@
 #include "rules/datetime.h"
 #include "rules/judge.h"
 
-#ifdef PASSGATE_HAVE_CRED_VERIFY
+#include "cli/trust_opts.h"
 #include "credential/trust.h"
 #include "credential/verify.h"
-#endif
 
-#define MAX_TRUST 32
-#define MAX_SET	  64
-#define MAX_TEXT  65536
-
-struct check_trust_args {
-	const char *jwks[MAX_TRUST]; /* "ISS=FILE" */
-	size_t n_jwks;
-	const char *certs[MAX_TRUST];
-	size_t n_certs;
-	bool no_default;
-	const char *state_dir;
-};
+#define MAX_SET	 64
+#define MAX_TEXT 65536
 
 static void usage(FILE *f)
 {
@@ -56,33 +45,6 @@ static void usage(FILE *f)
 		"                      [--trust-jwks ISS=FILE]... [--trust-cert FILE]...\n"
 		"                      [--no-default-trust] [--state-dir DIR]\n"
 		"                      [--payload TEXT | --payload-file FILE | --image FILE]\n");
-}
-
-static int read_file(const char *path, char **ret, size_t *ret_len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-	int bad;
-
-	if (!f)
-		return -errno;
-	buf = malloc(MAX_TEXT + 1);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	n = fread(buf, 1, MAX_TEXT + 1, f);
-	bad = ferror(f);
-	fclose(f);
-	if (bad || n > MAX_TEXT) {
-		free(buf);
-		return bad ? -EIO : -EFBIG;
-	}
-	buf[n] = '\0';
-	*ret = buf;
-	*ret_len = n;
-	return 0;
 }
 
 /*
@@ -98,85 +60,43 @@ static int check_read_image(const char *path, char **ret, size_t *ret_len)
 	return -ENOTSUP;
 }
 
-#ifdef PASSGATE_HAVE_CRED_VERIFY
-static int import_file(struct trust *t, const char *iss, const char *path)
-{
-	char *buf;
-	size_t len;
-	int r;
-
-	r = read_file(path, &buf, &len);
-	if (r < 0) {
-		fprintf(stderr, "passgate check: %s: %s\n", path, strerror(-r));
-		return r;
-	}
-	r = iss ? trust_import_jwks(t, iss, buf, len) : trust_import_cert(t, (uint8_t *)buf, len);
-	if (r < 0)
-		fprintf(stderr, "passgate check: %s: not a valid %s\n", path,
-			iss ? "JWKS" : "certificate");
-	free(buf);
-	return r;
-}
-#endif
-
 /*
- * Verify @text at @now against the trust the options describe. Returns 0 with *ret_status set
- * (CRED_OK and *ret filled, or the failed step), or a negative errno for a configuration or
- * I/O error (already reported on stderr).
+ * Verify @text at @now against the trust the options describe (cli/trust_opts.h, shared with
+ * `passgate verify`). Returns 0 with *ret_status set (CRED_OK and *ret filled, or the failed
+ * step), or a negative errno for a configuration or I/O error (already reported on stderr).
  */
-static int check_verify_credential(const struct check_trust_args *ta, const char *text, size_t len,
+static int check_verify_credential(const struct trust_opts *to, const char *text, size_t len,
 				   int64_t now, struct cred *ret, enum cred_status *ret_status)
 {
-#ifdef PASSGATE_HAVE_CRED_VERIFY
-	char path[4096];
 	struct trust *t;
 	int r;
 
-	if (ta->state_dir)
-		snprintf(path, sizeof(path), "%s/trust.sqlite", ta->state_dir);
-	r = trust_open(ta->state_dir ? path : NULL, &t);
-	if (r < 0) {
-		fprintf(stderr, "passgate check: trust store: %s\n", strerror(-r));
+	r = trust_opts_build(to, &t);
+	if (r < 0)
 		return r;
-	}
-	if (!ta->no_default && (r = trust_add_default(t)) < 0)
-		goto out;
-	for (size_t i = 0; i < ta->n_jwks; i++) {
-		const char *eq = strrchr(ta->jwks[i], '=');
-		char iss[1024];
-
-		if (!eq || eq == ta->jwks[i] || (size_t)(eq - ta->jwks[i]) >= sizeof(iss)) {
-			fprintf(stderr, "passgate check: --trust-jwks wants ISS=FILE\n");
-			r = -EINVAL;
-			goto out;
-		}
-		snprintf(iss, sizeof(iss), "%.*s", (int)(eq - ta->jwks[i]), ta->jwks[i]);
-		r = import_file(t, iss, eq + 1);
-		if (r < 0)
-			goto out;
-	}
-	for (size_t i = 0; i < ta->n_certs; i++) {
-		r = import_file(t, NULL, ta->certs[i]);
-		if (r < 0)
-			goto out;
-	}
 	r = cred_verify(t, text, len, now, ret, ret_status);
 	if (r < 0)
 		fprintf(stderr, "passgate check: verification failed: %s\n", strerror(-r));
-out:
 	trust_free(t);
 	return r;
-#else
-	(void)ta;
-	(void)text;
-	(void)len;
-	(void)now;
-	(void)ret;
-	(void)ret_status;
-	fprintf(stderr, "passgate check: credential verification is not built into this version; "
-			"only credential-less checks are available\n");
-	return -ENOTSUP;
-#endif
+}
+
+/* Take the trust options out of argv (they are parsed by trust_opts, shared with verify), so
+ * that getopt sees only check's own. Returns the new argc, or -EINVAL (reported). */
+static int take_trust_options(struct trust_opts *to, int argc, char **argv)
+{
+	int out = 1;
+
+	for (int i = 1; i < argc; i++) {
+		int first = i, r = trust_opts_parse(to, argc, argv, &i);
+
+		if (r < 0)
+			return r;
+		if (r == 0)
+			argv[out++] = argv[first];
+	}
+	argv[out] = NULL;
+	return out;
 }
 
 static void print_decision(const struct rules_decision *d, const struct cred *c,
@@ -207,17 +127,13 @@ int cmd_check(int argc, char **argv)
 		{ "tz", required_argument, NULL, 'z' },
 		{ "programs-dir", required_argument, NULL, 'd' },
 		{ "lang", required_argument, NULL, 'l' },
-		{ "trust-jwks", required_argument, NULL, 'j' },
-		{ "trust-cert", required_argument, NULL, 'c' },
-		{ "no-default-trust", no_argument, NULL, 'n' },
-		{ "state-dir", required_argument, NULL, 'S' },
 		{ "payload", required_argument, NULL, 'P' },
 		{ "payload-file", required_argument, NULL, 'F' },
 		{ "image", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct check_trust_args ta = { 0 };
+	struct trust_opts *to = NULL;
 	const char *program = NULL, *at = NULL, *tz = "Asia/Tokyo", *dir = NULL;
 	const char *sets[MAX_SET], *payload = NULL, *payload_file = NULL, *image = NULL;
 	enum rules_lang lang = RULES_LANG_JA;
@@ -232,6 +148,11 @@ int cmd_check(int argc, char **argv)
 	int64_t now;
 	int c, r, rc = EXIT_USAGE;
 
+	if (trust_opts_new("check", &to) < 0)
+		return EXIT_USAGE;
+	argc = take_trust_options(to, argc, argv);
+	if (argc < 0)
+		goto out;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -242,8 +163,10 @@ int cmd_check(int argc, char **argv)
 			at = optarg;
 			break;
 		case 's':
-			if (n_sets == MAX_SET)
-				goto usage;
+			if (n_sets == MAX_SET) {
+				usage(stderr);
+				goto out;
+			}
 			sets[n_sets++] = optarg;
 			break;
 		case 'z':
@@ -257,24 +180,10 @@ int cmd_check(int argc, char **argv)
 				lang = RULES_LANG_JA;
 			else if (strcmp(optarg, "en") == 0)
 				lang = RULES_LANG_EN;
-			else
-				goto usage;
-			break;
-		case 'j':
-			if (ta.n_jwks == MAX_TRUST)
-				goto usage;
-			ta.jwks[ta.n_jwks++] = optarg;
-			break;
-		case 'c':
-			if (ta.n_certs == MAX_TRUST)
-				goto usage;
-			ta.certs[ta.n_certs++] = optarg;
-			break;
-		case 'n':
-			ta.no_default = true;
-			break;
-		case 'S':
-			ta.state_dir = optarg;
+			else {
+				usage(stderr);
+				goto out;
+			}
 			break;
 		case 'P':
 			payload = optarg;
@@ -287,22 +196,26 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			rc = 0;
+			goto out;
 		default:
-			goto usage;
+			usage(stderr);
+			goto out;
 		}
 	}
-	if (optind != argc || !program || (!!payload + !!payload_file + !!image) > 1)
-		goto usage;
+	if (optind != argc || !program || (!!payload + !!payload_file + !!image) > 1) {
+		usage(stderr);
+		goto out;
+	}
 	if (!rules_tz_valid(tz)) {
 		fprintf(stderr, "passgate check: unknown time zone '%s'\n", tz);
-		return EXIT_USAGE;
+		goto out;
 	}
 	if (at) {
 		if (rules_time_parse(at, tz, &now) < 0) {
 			fprintf(stderr, "passgate check: --at wants ISO 8601, e.g. "
 					"2022-07-20T10:00:00+09:00\n");
-			return EXIT_USAGE;
+			goto out;
 		}
 	} else {
 		now = (int64_t)time(NULL);
@@ -310,7 +223,7 @@ int cmd_check(int argc, char **argv)
 	r = rules_catalog_load(rules_programs_dir(dir), &catalog, err, sizeof(err));
 	if (r < 0) {
 		fprintf(stderr, "passgate check: %s\n", err);
-		return EXIT_USAGE;
+		goto out;
 	}
 	p = rules_catalog_find(catalog, program);
 	if (!p) {
@@ -342,7 +255,7 @@ int cmd_check(int argc, char **argv)
 		if (!text)
 			goto out;
 	} else if (payload_file) {
-		r = read_file(payload_file, &text, &len);
+		r = cli_read_file(payload_file, MAX_TEXT, &text, &len);
 		if (r < 0) {
 			fprintf(stderr, "passgate check: %s: %s\n", payload_file, strerror(-r));
 			goto out;
@@ -359,7 +272,7 @@ int cmd_check(int argc, char **argv)
 		cred = calloc(1, sizeof(*cred));
 		if (!cred)
 			goto out;
-		if (check_verify_credential(&ta, text, len, now, cred, &status) < 0)
+		if (check_verify_credential(to, text, len, now, cred, &status) < 0)
 			goto out;
 	}
 	r = rules_judge(p, cred, status, now, tz, ctx, &d);
@@ -377,8 +290,6 @@ out:
 	free(text);
 	rules_context_free(ctx);
 	rules_catalog_free(catalog);
+	trust_opts_free(to);
 	return rc;
-usage:
-	usage(stderr);
-	return EXIT_USAGE;
 }

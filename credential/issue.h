@@ -32,8 +32,8 @@ int issue_shc_numeric(const char *jws, char **ret_text);
 
 /*
  * An EU DCC (hcert v1.3: CWT in COSE_Sign1, ES256, protected kid) signed by @key with kid
- * @kid (8 bytes), issuer country @country, iat/exp, as "HC1:..." text. Only the first dose
- * (as dn/sd/dt), test or recovery of @c is encoded, as a DCC holds one entry.
+ * @kid (8 bytes), issuer country @country, iat/exp, as "HC1:..." text. A DCC holds one
+ * entry: the latest dose of @c (its number as dn, sd, dt), else its first test or recovery.
  */
 int issue_dcc(const struct sig_key *key, const uint8_t kid[8], const char *country,
 	      const struct cred *c, int64_t iat, int64_t exp, char **ret_text);

@@ -93,7 +93,8 @@ static cbor_item_t *entry(const struct cred *c, const char *country, const char 
 	else
 		snprintf(ci, sizeof(ci), "URN:UVCI:01:%s:PASSGATE-TEST", country);
 	if (c->n_doses) {
-		const struct cred_dose *d = &c->doses[0];
+		/* A DCC states only the latest dose, with its number (hcert v1.3 `dn`). */
+		const struct cred_dose *d = &c->doses[c->n_doses - 1];
 
 		*group = "v";
 		ok = put_str(e, "tg", d->target[0] ? d->target : COVID_19) &&

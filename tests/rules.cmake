@@ -24,8 +24,7 @@ passgate_script_test(certlogic_cli LABEL conformance
 	COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/conformance/certlogic_cli.py)
 passgate_script_test(rules_cli LABEL conformance
 	COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/conformance/rules_cli.py)
-# tests/conformance/scenarios_cli.py (every scenario end to end: issue-test + check with real
-# signatures) needs `passgate issue-test` and cred_verify() from the credential branch; the lead
-# registers it after the merge:
-#   passgate_script_test(scenarios_cli LABEL conformance
-#   	COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/conformance/scenarios_cli.py)
+# Every scenario of ../shared/scenarios/programs.json end to end: cards minted and signed by
+# `passgate issue-test`, judged by `passgate check` with the test issuers trusted.
+passgate_script_test(scenarios_cli LABEL conformance
+	COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/conformance/scenarios_cli.py)

@@ -14,9 +14,10 @@ on the QR text, trusting only that issuer:
 
 A case with `credential: null` is checked without a payload. The decision, the reason (among
 the reasons), `referral_contains` (in the referral) and the exit status (0 admit, 1 deny) must
-match the case. Needs `passgate issue-test` (the credential branch) and cred_verify().
+match the case. Cards are issued (nbf/iat) after their latest dose or sample, as a real issuer does.
 """
 import json
+from datetime import datetime
 import os
 import subprocess
 import sys
@@ -32,10 +33,22 @@ def run(args):
     return subprocess.run(args, capture_output=True, text=True)
 
 
-def mint(cli, d, subject, cred):
+def issued_at(cred, at):
+    """When a real issuer would have signed the card: after its latest dose or sample, and
+    never after the check itself (a card from the future is a different failure)."""
+    times = [f"{v}T00:00:00+09:00" for v in cred.get("vaccinations", [])]
+    if cred.get("test"):
+        times.append(cred["test"]["collected"])
+    stamps = [datetime.fromisoformat(t.replace("Z", "+00:00")) for t in times]
+    check = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    return min(max(stamps), check).isoformat() if stamps else check.isoformat()
+
+
+def mint(cli, d, subject, cred, at):
     fmt = cred.get("format", "shc")
     args = [cli, "issue-test", fmt, "--dir", d,
-            "--birth-date", cred.get("birthDate", subject["birthDate"])]
+            "--birth-date", cred.get("birthDate", subject["birthDate"]),
+            "--nbf" if fmt == "shc" else "--iat", issued_at(cred, at)]
     for date in cred.get("vaccinations", []):
         args += ["--vaccination", date]
     t = cred.get("test")
@@ -66,7 +79,7 @@ def main():
                      "--trust-cert", f"{d}/dcc-signer.cert.pem", "--no-default-trust"]
             try:
                 if case["credential"] is not None:
-                    args += ["--payload", mint(cli, d, scenarios["subject"], case["credential"])]
+                    args += ["--payload", mint(cli, d, scenarios["subject"], case["credential"], case["at"])]
             except RuntimeError as e:
                 print(f"FAIL {case['id']}: {e}")
                 failed += 1
