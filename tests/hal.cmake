@@ -1,1 +1,3 @@
-# Tests of hal/: owned with that module.
+# Tests of hal/: owned with that module. Unit tests link passgate_hal only.
+passgate_test(test_hal_gpio LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_hal_gpio.c
+	LIBS passgate_hal)
