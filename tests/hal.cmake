@@ -1,3 +1,7 @@
 # Tests of hal/: owned with that module. Unit tests link passgate_hal only.
 passgate_test(test_hal_gpio LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_hal_gpio.c
 	LIBS passgate_hal)
+passgate_test(test_hal_camera LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_hal_camera.c
+	LIBS passgate_hal)
+passgate_test(test_hal_printer LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_hal_printer.c
+	LIBS passgate_hal)
