@@ -73,9 +73,11 @@ static QRcode *encode(const char *text, size_t len, enum hal_qr_ecc ecc)
 		if (memchr(text, 0, len))
 			return QRcode_encodeData((int)len, (const unsigned char *)text, 0,
 						 to_level(ecc));
-		char *copy = strndup(text, len);
+		char *copy = malloc(len + 1);
 		if (!copy)
 			return NULL;
+		memcpy(copy, text, len);
+		copy[len] = '\0';
 		qr = QRcode_encodeString(copy, 0, to_level(ecc), QR_MODE_8, 1);
 		free(copy);
 		return qr;

@@ -5,3 +5,5 @@ passgate_test(test_hal_camera LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/uni
 	LIBS passgate_hal)
 passgate_test(test_hal_printer LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_hal_printer.c
 	LIBS passgate_hal)
+passgate_test(test_hal_receipt LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_hal_receipt.c
+	LIBS passgate_hal)
