@@ -13,3 +13,5 @@ passgate_fuzz(fuzz_hal_image SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_hal_i
 	LIBS passgate_hal)
 passgate_fuzz(fuzz_hal_buttons SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_hal_buttons.c
 	LIBS passgate_hal)
+passgate_script_test(hal_cli LABEL integration
+	COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/hal_cli.sh)
