@@ -28,15 +28,17 @@ struct rig {
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: passgate hw-test [--gpio sim|gpiod] [--chip CHIP] [--green LINE] [--red LINE]\n"
-		"                        [--buzzer LINE] [--relay LINE] [--child-button LINE]\n"
-		"                        [--staff-button LINE] [--relay-pulse-ms N]\n"
-		"                        [--sim-log PATH] [--sim-buttons PATH] [--buttons-seconds N]\n"
-		"                        [--printer DEVICE] [--baud 9600|19200] [--kanji shift-jis|none]\n"
-		"                        [--width 384|576] [--raster-qr] [--camera SOURCE]\n"
-		"Defaults: --gpio sim, lines GPIO17/27/22/23, buttons GPIO5/6, --printer none,\n"
-		"--buttons-seconds 5. LINE is a line name (GPIO17) or an offset on --chip.\n");
+	fprintf(f, "usage: passgate hw-test [--gpio sim|gpiod] [--chip CHIP] [--green LINE] [--red "
+		   "LINE]\n"
+		   "                        [--buzzer LINE] [--relay LINE] [--child-button LINE]\n"
+		   "                        [--staff-button LINE] [--relay-pulse-ms N]\n"
+		   "                        [--sim-log PATH] [--sim-buttons PATH] "
+		   "[--buttons-seconds N]\n"
+		   "                        [--printer DEVICE] [--baud 9600|19200] [--kanji "
+		   "shift-jis|none]\n"
+		   "                        [--width 384|576] [--raster-qr] [--camera SOURCE]\n"
+		   "Defaults: --gpio sim, lines GPIO17/27/22/23, buttons GPIO5/6, --printer none,\n"
+		   "--buttons-seconds 5. LINE is a line name (GPIO17) or an offset on --chip.\n");
 }
 
 static void on_press(enum hal_gpio_button b, void *u)
@@ -65,8 +67,8 @@ static void run(struct rig *rig, uint64_t until)
 				hal_printer_get_status(rig->printer, &st);
 			if (d == HAL_NO_DEADLINE && st.queued == 0)
 				return;
-			if (st.queued == 0 && (!rig->gpio ||
-					       hal_gpio_deadline(rig->gpio) == HAL_NO_DEADLINE))
+			if (st.queued == 0 &&
+			    (!rig->gpio || hal_gpio_deadline(rig->gpio) == HAL_NO_DEADLINE))
 				return;
 		} else if (now >= until) {
 			return;
@@ -77,7 +79,9 @@ static void run(struct rig *rig, uint64_t until)
 		    hal_printer_events(rig->printer))
 			fds[n++] = (struct pollfd){ hal_printer_fd(rig->printer),
 						    hal_printer_events(rig->printer), 0 };
-		int timeout = d == HAL_NO_DEADLINE ? 1000 : d <= now ? 0 : (int)((d - now + 999) / 1000);
+		int timeout = d == HAL_NO_DEADLINE ? 1000
+			      : d <= now	   ? 0
+						   : (int)((d - now + 999) / 1000);
 		if (timeout > 1000)
 			timeout = 1000;
 		(void)poll(fds, n, timeout);
@@ -121,8 +125,8 @@ static int test_gpio(struct rig *rig, const struct hal_gpio_config *cfg, unsigne
 		run(rig, hal_clock_now(NULL) + 300000);
 		(void)hal_gpio_set(rig->gpio, (enum hal_gpio_output)o, false);
 		run(rig, hal_clock_now(NULL) + 200000);
-		printf("gpio: %s (%s) on 300 ms, off\n", hal_gpio_output_name((enum hal_gpio_output)o),
-		       cfg->outputs[o]);
+		printf("gpio: %s (%s) on 300 ms, off\n",
+		       hal_gpio_output_name((enum hal_gpio_output)o), cfg->outputs[o]);
 	}
 	static const struct {
 		enum hal_gpio_pattern p;
@@ -201,7 +205,9 @@ static int test_camera(const char *source)
 	}
 	enum hal_camera_state s = hal_camera_get_state(cam, &err);
 	printf("camera: %s: %s%s%s\n", source, hal_camera_state_name(s), err ? ": " : "",
-	       err == -ENODEV ? "no camera" : err ? strerror(-err) : "");
+	       err == -ENODEV ? "no camera"
+	       : err	      ? strerror(-err)
+			      : "");
 	hal_camera_free(cam);
 	return s == HAL_CAMERA_ABSENT ? 1 : 0;
 }

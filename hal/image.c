@@ -22,7 +22,6 @@
 #define STBI_NO_HDR
 #define STBI_NO_FAILURE_STRINGS
 #define STBI_MAX_DIMENSIONS HAL_IMAGE_MAX_DIMENSION
-#define STB_IMAGE_STATIC
 #define STB_IMAGE_IMPLEMENTATION
 /* Third-party code: built with its own conventions, not the house warnings. */
 #pragma GCC diagnostic push

@@ -105,7 +105,7 @@ static bool wide(uint32_t cp)
 
 static unsigned cell_width(const struct cell *c)
 {
-	return (wide(c->cp) ? 2 * CELL_W : CELL_W) * c->w;
+	return (wide(c->cp) ? 2u * CELL_W : (unsigned)CELL_W) * c->w;
 }
 
 static unsigned x_start(const struct render *rd, unsigned width)

@@ -44,6 +44,7 @@ struct hal_qr {
 	hal_zx_options fast;
 	hal_zx_options global;
 	std::vector<uint8_t> inverted; // reused between calls: no allocation per frame
+	unsigned calls = 0;
 };
 
 static hal_zx_options make_options(bool thorough, ZXing::Binarizer binarizer)
@@ -52,7 +53,7 @@ static hal_zx_options make_options(bool thorough, ZXing::Binarizer binarizer)
 	o.setFormats(ZXing::BarcodeFormat::QRCode); // all formats costs ~10x (DESIGN.md pitfalls)
 	o.setTryHarder(thorough);
 	o.setTryRotate(thorough);
-	o.setTryDownscale(true);
+	o.setTryDownscale(thorough);
 	o.setBinarizer(binarizer);
 	o.setMaxNumberOfSymbols(1);
 	return o;
@@ -116,6 +117,11 @@ extern "C" int hal_qr_decode(struct hal_qr *qr, const uint8_t *luma, unsigned wi
 		int r = read_one(view, qr->fast, ret_text, ret_len);
 		if (r != 0)
 			return r;
+		// On a live stream the inverted pass runs on every fourth frame: a phone held up to
+		// the camera stays for many frames (a light-on-dark code is read within 4 frames,
+		// 133 ms at 30 fps), and frames without any code, most of them, cost one pass.
+		if (qr->effort == HAL_QR_FAST && (qr->calls++ & 3) != 0)
+			return 0;
 
 		// Inverted pass: light-on-dark codes. Rows are packed (stride = width) in our copy.
 		qr->inverted.resize(static_cast<size_t>(width) * height);

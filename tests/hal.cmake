@@ -15,3 +15,4 @@ passgate_fuzz(fuzz_hal_buttons SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_hal
 	LIBS passgate_hal)
 passgate_script_test(hal_cli LABEL integration
 	COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/hal_cli.sh)
+include(${CMAKE_SOURCE_DIR}/bench/decode.cmake)

@@ -141,8 +141,8 @@ static void test_shc_examples(void **state)
 	if (!conf || access(conf, R_OK) != 0)
 		skip();
 	for (int i = 0; i <= 3; i++) {
-		snprintf(path, sizeof(path), "%s/shc/examples/rendered-png/example-%02d-g-qr-code-0.png",
-			 conf, i);
+		snprintf(path, sizeof(path),
+			 "%s/shc/examples/rendered-png/example-%02d-g-qr-code-0.png", conf, i);
 		assert_int_equal(hal_decode_image_file(path, &text, &len), 1);
 		assert_memory_equal(text, i == 2 ? "shc:/1/3/" : "shc:/", i == 2 ? 9 : 5);
 		for (size_t k = i == 2 ? 9 : 5; k < len; k++)
