@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * png.c - greyscale PNG writer over libpng. libpng reports errors by longjmp; everything that
+ * png.c - greyscale PNG reader and writer over libpng. Reading uses libpng's simplified API
+ * (png_image), which handles every colour type, bit depth, palette and gamma, and reports errors
+ * as return values. Writing uses the classic API: libpng reports errors by longjmp; everything that
  * must survive the jump is volatile or allocated before setjmp, and the temporary file is removed
  * on every failure so that a half-written preview never replaces a good one.
  */
@@ -88,4 +90,44 @@ unlink_tmp:
 free_tmp:
 	free(tmp);
 	return r;
+}
+
+int hal_png_decode_gray(const void *data, size_t len, unsigned max_dimension, uint64_t max_pixels,
+			uint8_t **ret_gray, unsigned *ret_width, unsigned *ret_height)
+{
+	png_image img;
+	uint8_t *ga, *gray;
+	size_t n;
+
+	memset(&img, 0, sizeof(img));
+	img.version = PNG_IMAGE_VERSION;
+	if (!png_image_begin_read_from_memory(&img, data, len))
+		return -EINVAL;
+	if (img.width == 0 || img.height == 0 || img.width > max_dimension ||
+	    img.height > max_dimension || (uint64_t)img.width * img.height > max_pixels) {
+		png_image_free(&img);
+		return -EINVAL;
+	}
+	img.format = PNG_FORMAT_GA;
+	n = (size_t)img.width * img.height;
+	ga = malloc(2 * n);
+	if (!ga) {
+		png_image_free(&img);
+		return -ENOMEM;
+	}
+	if (!png_image_finish_read(&img, NULL, ga, 0, NULL)) {
+		free(ga);
+		png_image_free(&img);
+		return -EINVAL;
+	}
+	/* Grey over white by its alpha, in place: output i never overtakes input 2i. */
+	for (size_t i = 0; i < n; i++) {
+		unsigned g = ga[2 * i], a = ga[2 * i + 1];
+		ga[i] = (uint8_t)((g * a + 255u * (255u - a) + 127u) / 255u);
+	}
+	gray = realloc(ga, n);
+	*ret_gray = gray ? gray : ga;
+	*ret_width = img.width;
+	*ret_height = img.height;
+	return 0;
 }
