@@ -3,6 +3,7 @@
 # the DCC quality-assurance images, the Cypriot phone photos and the SHC example PNGs.
 #   bench/decode-readrate.sh [PASSGATE] [CONFORMANCE_DIR]
 # Prints, per corpus, how many images each tool read, and the files only one of them read.
+# With READRATE_CHECK=1 (the conformance test) it exits 1 when passgate reads fewer than zbarimg.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 passgate=${1:-${PASSGATE_CLI:-$top/build/release/cli/passgate}}
@@ -26,12 +27,18 @@ corpus() { # name dir
 	pg=$(wc -l <"$tmp/$1.pg")
 	zb=$(wc -l <"$tmp/$1.zb")
 	printf '%-22s images %4d  passgate %4d  zbarimg %4d\n' "$1" "$total" "$pg" "$zb"
+	[ "$pg" -ge "$zb" ] || worse=1
 	comm -13 "$tmp/$1.pg" "$tmp/$1.zb" | sed "s|^$conf/|    only zbarimg: |"
 	comm -23 "$tmp/$1.pg" "$tmp/$1.zb" | sed "s|^$conf/|    only passgate: |"
 }
 
+worse=0
 echo "passgate: $passgate"
 echo "zbarimg:  $(zbarimg --version 2>&1 | head -1)"
 corpus dcc-qa-images "$conf/dcc/qa-images"
 corpus dcc-CY-photos "$conf/dcc/testdata/CY"
 corpus shc-rendered-png "$conf/shc/examples/rendered-png"
+if [ "${READRATE_CHECK:-0}" = 1 ] && [ "$worse" = 1 ]; then
+	echo "FAIL: passgate read fewer images than zbarimg" >&2
+	exit 1
+fi

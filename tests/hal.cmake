@@ -16,3 +16,8 @@ passgate_fuzz(fuzz_hal_buttons SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_hal
 passgate_script_test(hal_cli LABEL integration
 	COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/hal_cli.sh)
 include(${CMAKE_SOURCE_DIR}/bench/decode.cmake)
+# Acceptance: passgate decode reads at least as many corpus images as zbarimg (bench/decode.md).
+if(ZBARIMG)
+	passgate_script_test(hal_decode_readrate LABEL conformance TIMEOUT 1200
+		COMMAND env READRATE_CHECK=1 sh ${CMAKE_SOURCE_DIR}/bench/decode-readrate.sh)
+endif()
