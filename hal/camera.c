@@ -269,8 +269,10 @@ static int dispatch_lc(struct hal_camera *cam, hal_camera_frame_fn fn, void *use
 	}
 	if (have) {
 		fn(&f, userdata);
+		int q = hal_lc_requeue(cam->lc,
+				       prev); /* even after an error: never lose a buffer */
 		if (r == 0)
-			r = hal_lc_requeue(cam->lc, prev);
+			r = q;
 	}
 	if (r == -ENODEV) {
 		/* Unplugged: close, and retry from the shortest backoff. */

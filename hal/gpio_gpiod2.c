@@ -7,8 +7,8 @@
  * request per line, the request fds gathered in one epoll fd. 2.x could debounce in the kernel,
  * but gpio.c debounces in software for both versions so that the behaviour is the same.
  *
- * Not compiled on the bookworm build machine (1.6 only); written against the 2.x gpiod.h and
- * checked there with the house warnings (clang and gcc -O2) against those declarations.
+ * Not compiled on the bookworm build machine (1.6 only): written against libgpiod 2.x's gpiod.h
+ * and compile-checked with the house warnings (clang, gcc -O2) against its declarations.
  */
 #include <dirent.h>
 #include <errno.h>
