@@ -27,8 +27,6 @@ else()
 	set(PASSGATE_GPIOD_V2 OFF)
 endif()
 
-# stb_image (header only, Debian's libstb-dev) loads PNG/JPEG test and demo images.
-find_path(STB_INCLUDE_DIR stb_image.h PATH_SUFFIXES stb REQUIRED)
 
 find_program(MOSQUITTO_BROKER mosquitto PATHS /usr/sbin /usr/local/sbin)
 find_program(ZBARIMG zbarimg)

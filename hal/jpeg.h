@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* jpeg.h - JPEG to 8-bit luma (libjpeg-turbo), for image.c. */
+#ifndef PASSGATE_HAL_JPEG_H
+#define PASSGATE_HAL_JPEG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes a baseline/progressive JPEG (greyscale or YCbCr) to luma: *ret_luma malloc'd, rows
+ * width bytes. Images larger than max_dimension per side or max_pixels in all are refused before
+ * any pixel is allocated. Returns 0, -EINVAL (not a JPEG we read, or too big), -ENOMEM. */
+int hal_jpeg_decode_gray(const void *data, size_t len, unsigned max_dimension, uint64_t max_pixels,
+			 uint8_t **ret_luma, unsigned *ret_width, unsigned *ret_height);
+
+#endif
