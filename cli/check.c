@@ -12,8 +12,8 @@
  * 1 deny, 2 usage, configuration or I/O error. Without a credential the person is judged as
  * credential-less (children, school activities).
  *
- * The credential path (trust store + cred_verify) is isolated in check_verify_credential() and
- * check_read_image(), so that the rules side builds and is tested on its own.
+ * The trust options are those of `passgate verify` (cli/trust_opts.h); --image decodes with the
+ * kiosk's own decoder (cli/qr_input.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,6 +26,7 @@
 #include <jansson.h>
 
 #include "cli/commands.h"
+#include "cli/qr_input.h"
 #include "credential/cred.h"
 #include "rules/datetime.h"
 #include "rules/judge.h"
@@ -45,19 +46,6 @@ static void usage(FILE *f)
 		"                      [--trust-jwks ISS=FILE]... [--trust-cert FILE]...\n"
 		"                      [--no-default-trust] [--state-dir DIR]\n"
 		"                      [--payload TEXT | --payload-file FILE | --image FILE]\n");
-}
-
-/*
- * The QR text in an image. The decoder lives in hal/ (another issue); until the CLI is wired to
- * it at merge, images are refused as a usage error rather than misjudged.
- */
-static int check_read_image(const char *path, char **ret, size_t *ret_len)
-{
-	(void)path;
-	(void)ret;
-	(void)ret_len;
-	fprintf(stderr, "passgate check: --image is not available in this build (use --payload)\n");
-	return -ENOTSUP;
 }
 
 /*
@@ -265,7 +253,7 @@ int cmd_check(int argc, char **argv)
 		while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
 			text[--len] = '\0';
 	} else if (image) {
-		if (check_read_image(image, &text, &len) < 0)
+		if (cli_read_qr_image("check", image, &text, &len) < 0)
 			goto out;
 	}
 	if (text) {

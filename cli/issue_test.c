@@ -8,6 +8,7 @@
  *        [--nbf TIME] [--exp TIME]
  *   passgate issue-test dcc (--dir DIR | --key KEY.pem --cert CERT.pem) [same content options]
  *        [--country CC] [--iat TIME] [--exp TIME]
+ *   either with [--png FILE]: also write the QR code as a PNG image (the demo's camera)
  *
  * keygen writes DIR/shc-issuer.private.jwks.json (0600), DIR/shc-issuer.jwks.json,
  * DIR/dcc-signer.key.pem (0600) and DIR/dcc-signer.cert.pem (self-signed). shc and dcc print
@@ -26,6 +27,7 @@
 #include <jansson.h>
 
 #include "cli/commands.h"
+#include "hal/qrcode.h"
 #include "cli/trust_opts.h"
 #include "credential/isotime.h"
 #include "credential/issue.h"
@@ -47,6 +49,7 @@ static void usage(FILE *f)
 		"            [--test KIND,COLLECTED,RESULT]... [--nbf TIME] [--exp TIME]\n"
 		"       passgate issue-test dcc (--dir DIR | --key KEY.pem --cert CERT.pem)\n"
 		"            [content options as shc] [--country CC] [--iat TIME] [--exp TIME]\n"
+		"  --png FILE: also write the QR code as a PNG image\n"
 		"  KIND: pcr | lamp | antigen-quantitative | antigen-rapid | antibody\n"
 		"  RESULT: negative | positive | inconclusive\n"
 		"  TIME: ISO 8601 with offset, or a date; default issuer %s\n",
@@ -242,7 +245,7 @@ static bool set_field(char *dst, size_t size, const char *opt, const char *v)
 static int mint(int argc, char **argv, bool dcc)
 {
 	const char *dir = NULL, *key_path = NULL, *cert_path = NULL, *issuer = DEFAULT_ISSUER;
-	const char *country = "JP";
+	const char *country = "JP", *png = NULL;
 	int64_t now = (int64_t)time(NULL), nbf = now, exp = 0, iat = now;
 	bool have_exp = false;
 	struct sig_key *key = NULL;
@@ -265,6 +268,8 @@ static int mint(int argc, char **argv, bool dcc)
 			dir = v;
 		} else if (strcmp(a, "--key") == 0) {
 			key_path = v;
+		} else if (strcmp(a, "--png") == 0) {
+			png = v;
 		} else if (dcc && strcmp(a, "--cert") == 0) {
 			cert_path = v;
 		} else if (!dcc && strcmp(a, "--issuer") == 0) {
@@ -374,6 +379,14 @@ static int mint(int argc, char **argv, bool dcc)
 	if (r < 0) {
 		fprintf(stderr, "passgate issue-test: signing failed: %s\n", strerror(-r));
 		goto out;
+	}
+	if (png) {
+		/* 4 pixels a module: what a phone screen or a print shows a camera. */
+		r = hal_qr_write_png(text, png, 4);
+		if (r < 0) {
+			fprintf(stderr, "passgate issue-test: %s: %s\n", png, strerror(-r));
+			goto out;
+		}
 	}
 	printf("%s\n", text);
 	r = fflush(stdout) == 0 ? 0 : -EIO;

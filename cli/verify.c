@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "cli/commands.h"
+#include "cli/qr_input.h"
 #include "cli/trust_opts.h"
 #include "credential/cred_json.h"
 #include "credential/isotime.h"
@@ -145,17 +146,8 @@ int cmd_verify(int argc, char **argv)
 	} else {
 		now = (int64_t)time(NULL);
 	}
-	if (image) {
-		struct stat sb;
-
-		if (stat(image, &sb) < 0) {
-			fprintf(stderr, "passgate verify: %s: %s\n", image, strerror(errno));
-			goto out;
-		}
-		fprintf(stderr, "passgate verify: --image: the QR decoder is not built into this "
-				"version; use --payload or --payload-file\n");
+	if (image && cli_read_qr_image("verify", image, &text, &len) < 0)
 		goto out;
-	}
 	if (payload_file) {
 		r = payload_from_file(payload_file, &text, &len);
 		if (r < 0) {

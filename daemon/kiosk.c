@@ -1,50 +1,899 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kiosk.c - PLACEHOLDER, THE LEAD'S TO REPLACE after merging credential/, rules/, hal/ and the
- * events/outbox/uplink modules: the real scan pipeline goes here (kiosk.h is the contract).
+ * kiosk.c - the scan pipeline: frame -> decode -> verify -> rules -> actuate -> receipt -> event
+ * (DESIGN.md "One scan, end to end"). scan() reads top to bottom as that list does.
  *
- * This placeholder judges nothing and pretends nothing: it says in the log and in STATUS= that
- * no scan pipeline is attached, and otherwise keeps the daemon frame (loop, signals, reload,
- * watchdog) testable on its own.
+ * Around it sit the pieces a door needs:
+ *  - one decision per QR presented: the same text within [scan] repeat_holdoff_s is the same
+ *    presentation (a QR stays in view for many frames);
+ *  - pass-back: a credential admitted here within [scan] passback_window_s is denied
+ *    `already-checked-in` (a screenshot handed back over the gate);
+ *  - fail closed: an unsynchronized clock or a missing program is a deny with its reason, and
+ *    the retained status says why;
+ *  - sessions: people who arrive together. A session opens with the first scan and stays open
+ *    for SESSION_WINDOW_S after the last member; the child button judges a child (without a
+ *    credential) against the guardian admitted in it, and when the session closes the
+ *    program's group policy may turn admitted members into `group-member-failed`;
+ *  - the staff button records a paper certificate the staff checked: admit `staff-verified`.
+ *
+ * Personal data (struct cred) lives on the stack of one scan, or in the open session's member
+ * list, and is wiped when done. Logs carry decisions and reasons only.
  */
-#include "daemon/kiosk.h"
-
 #include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
 
+#include <jansson.h>
+
+#include "credential/cred.h"
+#include "credential/trust.h"
+#include "credential/verify.h"
+#include "daemon/clockguard.h"
 #include "daemon/config.h"
+#include "daemon/kiosk.h"
 #include "daemon/log.h"
 #include "daemon/loop.h"
+#include "daemon/passback.h"
+#include "daemon/reporter.h"
+#include "hal/camera.h"
+#include "hal/gpio.h"
+#include "hal/printer.h"
+#include "hal/qr_decode.h"
+#include "hal/receipt.h"
+#include "rules/judge.h"
 
-#define NOT_ATTACHED "scan pipeline not attached: this build judges no scans"
+#define USEC_PER_SEC	 1000000ull
+#define SESSION_WINDOW_S 30  /* a party's members follow each other within this */
+#define CHILD_BUTTON_AGE "6" /* a child under 12; 6 is the stricter side of the under-6 rules */
+#define TRUST_FILE_MAX	 (1024 * 1024)
+#define RECEIPT_DOTS	 384 /* 58 mm paper, the common kiosk printer */
+#define STATUS_MAX	 256
+
+struct member {
+	struct cred cred; /* personal data: wiped when the session closes */
+	bool has_cred;
+};
+
+struct session {
+	struct rules_session *rules;
+	uint64_t until; /* CLOCK_MONOTONIC µs when it closes */
+	size_t n;
+	struct member members[RULES_SESSION_MAX];
+};
 
 struct kiosk {
 	const struct config *cfg;
 	struct loop *loop;
+
+	struct trust *trust;
+	struct rules_catalog *catalog;
+	struct rules_program *city_program; /* a city update of our program, if any */
+	const struct rules_program *program;
+	struct rules_context *venue_ctx; /* alert level and restrictions from the city */
+
+	struct clockguard *clock;
+	struct passback *holdoff, *passback;
+	struct hal_qr *qr;
+	struct hal_camera *camera;
+	struct hal_gpio *gpio;
+	struct hal_printer *printer;
+	struct reporter *reporter;
+	struct loop_module *camera_mod, *gpio_mod, *printer_mod, *session_mod;
+
+	struct session *session;
+	uint64_t scans, admitted, denied;
 };
+
+/* ---- the decision and what follows it ---- */
+
+static void fixed_decision(struct kiosk *k, enum rules_reason why, struct rules_decision *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->admit = rules_reason_admits(why);
+	d->n_reasons = 1;
+	d->reasons[0] = why;
+	d->program = k->program ? rules_program_id(k->program) : k->cfg->venue.program;
+}
+
+static void local_time(int64_t now, char *buf, size_t size)
+{
+	struct tm tm;
+	time_t t = (time_t)now;
+
+	if (!localtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M %Z", &tm))
+		snprintf(buf, size, "%" PRId64, now);
+}
+
+static void print_receipt(struct kiosk *k, const struct rules_decision *d)
+{
+	const struct config *c = k->cfg;
+	struct hal_receipt_format fmt = {
+		.kanji = c->printer.kanji == CONFIG_KANJI_NONE ? HAL_KANJI_NONE
+							       : HAL_KANJI_SHIFT_JIS,
+		.dots = RECEIPT_DOTS,
+	};
+	enum rules_reason why = d->reasons[0];
+	char when[64];
+	struct hal_receipt r = {
+		.venue = c->venue.name[0] ? c->venue.name : c->venue.id,
+		.time = when,
+		.reason_code = rules_reason_code(why),
+		.reason_ja = rules_reason_message(why, RULES_LANG_JA),
+		.reason_en = rules_reason_message(why, RULES_LANG_EN),
+		.program = d->program,
+		.kiosk = c->mqtt.kiosk[0] ? c->mqtt.kiosk : NULL,
+	};
+	uint8_t *data = NULL;
+	size_t len = 0;
+	int e;
+
+	if (c->printer.kind == CONFIG_PRINTER_NONE)
+		return;
+	local_time((int64_t)time(NULL), when, sizeof(when));
+	if (why == RULES_R_STAFF_VERIFIED) {
+		r.kind = HAL_RECEIPT_STAFF;
+	} else if (d->admit) {
+		r.kind = HAL_RECEIPT_ADMIT;
+		/* The venue's own benefit first; else the program's receipt text (seed 000). */
+		r.benefit = c->venue.benefit[0] ? c->venue.benefit : d->benefit[RULES_LANG_JA];
+		r.benefit_en = c->venue.benefit[0] ? NULL : d->benefit[RULES_LANG_EN];
+	} else if (d->referral[RULES_LANG_JA] || d->referral[RULES_LANG_EN]) {
+		r.kind = HAL_RECEIPT_POSITIVE;
+		r.referral = d->referral[RULES_LANG_JA];
+		r.referral_en = d->referral[RULES_LANG_EN];
+	} else {
+		r.kind = HAL_RECEIPT_DENY;
+	}
+	e = hal_receipt_build(&r, &fmt, &data, &len);
+	if (e >= 0)
+		e = hal_printer_submit(k->printer, data, len);
+	free(data);
+	if (e < 0)
+		log_warning("receipt not printed: %s", strerror(-e));
+	(void)loop_module_update(k->printer_mod);
+}
+
+static void update_status(struct kiosk *k)
+{
+	char line[STATUS_MAX], up[160];
+
+	reporter_describe(k->reporter, up, sizeof(up));
+	snprintf(line, sizeof(line),
+		 "%" PRIu64 " scans: %" PRIu64 " admitted, %" PRIu64 " denied; %s", k->scans,
+		 k->admitted, k->denied, up);
+	(void)loop_set_status(k->loop, line);
+}
+
+/*
+ * Everything a decision sets off, in the order the visitor notices it: the lights and the
+ * relay first (within one frame time), then the receipt, then the event for the city.
+ */
+static void conclude(struct kiosk *k, const struct rules_decision *d, const struct cred *c,
+		     const char *format)
+{
+	const char *reasons[RULES_MAX_REASONS];
+	char list[128] = "";
+	int64_t now = (int64_t)time(NULL);
+	struct events_check ev = {
+		.venue = k->cfg->venue.id,
+		.program = d->program,
+		.now = now,
+		.admit = d->admit,
+		.reasons = reasons,
+		.n_reasons = d->n_reasons,
+		.kind = d->kind,
+		.format = format,
+		.cred = c,
+	};
+
+	(void)hal_gpio_signal(k->gpio, d->admit ? HAL_PATTERN_ADMIT : HAL_PATTERN_DENY);
+	(void)loop_module_update(k->gpio_mod);
+	print_receipt(k, d);
+	for (unsigned i = 0; i < d->n_reasons; i++) {
+		reasons[i] = rules_reason_code(d->reasons[i]);
+		if (i)
+			strncat(list, ",", sizeof(list) - strlen(list) - 1);
+		strncat(list, reasons[i], sizeof(list) - strlen(list) - 1);
+	}
+	(void)reporter_record(k->reporter, &ev, now);
+	if (d->admit)
+		k->admitted++;
+	else
+		k->denied++;
+	log_info("%s %s (%s, %s)", d->admit ? "admit" : "deny", list, format ? format : "none",
+		 d->program);
+	update_status(k);
+}
+
+/* ---- sessions ---- */
+
+static void session_close(struct kiosk *k)
+{
+	struct session *s = k->session;
+	struct rules_decision d;
+	bool all;
+
+	if (!s)
+		return;
+	k->session = NULL;
+	if (rules_session_close(s->rules, &all) >= 0 && !all) {
+		/* A member denied under an all-must-pass policy takes the party's admissions back:
+		 * each admitted member gets a new decision, and its own event. */
+		for (size_t i = 0; i < s->n; i++) {
+			if (rules_session_member(s->rules, i, &d) < 0 || d.admit ||
+			    d.reasons[0] != RULES_R_GROUP_MEMBER_FAILED)
+				continue;
+			conclude(k, &d, s->members[i].has_cred ? &s->members[i].cred : NULL,
+				 s->members[i].has_cred
+					 ? cred_format_name(s->members[i].cred.format)
+					 : NULL);
+		}
+	}
+	rules_session_free(s->rules);
+	explicit_bzero(s, sizeof(*s));
+	free(s);
+	(void)loop_module_update(k->session_mod);
+}
+
+/* The open session, or a new one; NULL when there is no program or no memory. */
+static struct session *session_get(struct kiosk *k, uint64_t mono)
+{
+	struct session *s = k->session;
+
+	if (s && mono < s->until && s->n < RULES_SESSION_MAX)
+		return s;
+	session_close(k);
+	if (!k->program)
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	if (rules_session_new(k->program, k->cfg->venue.timezone, k->venue_ctx, &s->rules) < 0) {
+		free(s);
+		return NULL;
+	}
+	k->session = s;
+	return s;
+}
+
+static int session_dispatch(void *userdata, uint32_t revents, uint64_t now_usec)
+{
+	struct kiosk *k = userdata;
+
+	(void)revents;
+	if (k->session && now_usec >= k->session->until)
+		session_close(k);
+	return 0;
+}
+
+static uint64_t session_deadline(void *userdata)
+{
+	struct kiosk *k = userdata;
+
+	return k->session ? k->session->until : LOOP_NO_DEADLINE;
+}
+
+static const struct loop_module_ops session_ops = {
+	.name = "session",
+	.dispatch = session_dispatch,
+	.deadline = session_deadline,
+	.accuracy_usec = 100 * 1000,
+};
+
+/* Judge one member of the current session: @c (may be NULL) and the member's own keys. */
+static int judge_member(struct kiosk *k, const struct cred *c, enum cred_status status,
+			const struct rules_context *person, uint64_t mono, struct rules_decision *d)
+{
+	struct session *s = session_get(k, mono);
+	int e;
+
+	if (!s)
+		return -ENOMEM;
+	e = rules_session_judge(s->rules, c, status, (int64_t)time(NULL), person, d);
+	if (e < 0)
+		return e;
+	if (c && status == CRED_OK) {
+		s->members[s->n].cred = *c;
+		s->members[s->n].has_cred = true;
+	}
+	s->n++;
+	s->until = mono + SESSION_WINDOW_S * USEC_PER_SEC;
+	(void)loop_module_update(k->session_mod);
+	return 0;
+}
+
+/* ---- the scan path ---- */
+
+/* Fail closed before looking at the credential: the clock and the program (DESIGN.md). */
+static bool gate_closed(struct kiosk *k, struct rules_decision *d)
+{
+	bool changed = false;
+
+	if (clockguard_check(k->clock, &changed) == -EAGAIN) {
+		if (changed)
+			log_warning("clock unsynchronized: every scan is denied until it is");
+		reporter_set_judging(k->reporter, CLOCKGUARD_REASON);
+		fixed_decision(k, RULES_R_CLOCK_UNSYNCHRONIZED, d);
+		return true;
+	}
+	if (!k->program) {
+		reporter_set_judging(k->reporter, "program-missing");
+		fixed_decision(k, RULES_R_PROGRAM_INACTIVE, d);
+		return true;
+	}
+	reporter_set_judging(k->reporter, NULL);
+	return false;
+}
+
+static void scan(struct kiosk *k, const char *text, size_t len, uint64_t mono)
+{
+	struct cred cred;
+	enum cred_status status = CRED_E_UNREADABLE;
+	struct rules_decision d;
+	const char *format = NULL;
+	bool verified = false;
+
+	if (passback_seen(k->holdoff, text, len, mono) == 1)
+		return; /* still the same presentation */
+	k->scans++;
+
+	memset(&cred, 0, sizeof(cred));
+	if (gate_closed(k, &d))
+		goto decided;
+	if (cred_verify(k->trust, text, len, (int64_t)time(NULL), &cred, &status) < 0) {
+		fixed_decision(k, RULES_R_INTERNAL_ERROR, &d);
+		goto decided;
+	}
+	verified = status == CRED_OK;
+	format = cred_format_name(cred.format);
+	if (verified && passback_lookup(k->passback, text, len, mono) == 1) {
+		fixed_decision(k, RULES_R_ALREADY_CHECKED_IN, &d);
+		goto decided;
+	}
+	if (judge_member(k, verified ? &cred : NULL, status, NULL, mono, &d) < 0)
+		fixed_decision(k, RULES_R_INTERNAL_ERROR, &d);
+	if (d.admit)
+		(void)passback_insert(k->passback, text, len, mono);
+
+decided:
+	conclude(k, &d, verified ? &cred : NULL, format);
+	cred_wipe(&cred);
+}
+
+static void on_frame(const struct hal_frame *f, void *userdata)
+{
+	struct kiosk *k = userdata;
+	char *text = NULL;
+	size_t len = 0;
+	int e;
+
+	e = hal_qr_decode(k->qr, f->luma, f->width, f->height, f->stride, &text, &len);
+	if (e < 0)
+		log_warning("decoder: %s", strerror(-e));
+	if (e == 1)
+		scan(k, text, len, loop_now(k->loop));
+	if (text) {
+		explicit_bzero(text, len);
+		free(text);
+	}
+}
+
+/* ---- buttons ---- */
+
+static void child_button(struct kiosk *k)
+{
+	struct rules_context *person = NULL;
+	struct rules_decision d;
+
+	k->scans++;
+	if (gate_closed(k, &d))
+		goto decided;
+	if (rules_context_new(&person) < 0 ||
+	    rules_context_set(person, k->program, "age", CHILD_BUTTON_AGE) < 0 ||
+	    rules_context_set(person, k->program, "guardian", "cohabiting") < 0 ||
+	    judge_member(k, NULL, CRED_OK, person, loop_now(k->loop), &d) < 0)
+		fixed_decision(k, RULES_R_INTERNAL_ERROR, &d);
+decided:
+	rules_context_free(person);
+	conclude(k, &d, NULL, NULL);
+}
+
+static void on_button(enum hal_gpio_button b, void *userdata)
+{
+	struct kiosk *k = userdata;
+	struct rules_decision d;
+
+	switch (b) {
+	case HAL_BUTTON_CHILD:
+		log_info("child button");
+		child_button(k);
+		break;
+	case HAL_BUTTON_STAFF:
+		log_info("staff button: paper certificate checked by staff");
+		k->scans++;
+		if (!gate_closed(k, &d))
+			fixed_decision(k, RULES_R_STAFF_VERIFIED, &d);
+		conclude(k, &d, NULL, NULL);
+		break;
+	case HAL_BUTTON_N:
+		break;
+	}
+}
+
+/* ---- hal modules on the loop ---- */
+
+static uint32_t poll_to_epoll(short ev)
+{
+	return (ev & POLLIN ? EPOLLIN : 0u) | (ev & POLLOUT ? EPOLLOUT : 0u);
+}
+
+static int camera_fd(void *userdata)
+{
+	return hal_camera_fd(((struct kiosk *)userdata)->camera);
+}
+
+static int camera_dispatch(void *userdata, uint32_t revents, uint64_t now_usec)
+{
+	struct kiosk *k = userdata;
+
+	(void)revents;
+	(void)now_usec;
+	return hal_camera_dispatch(k->camera, on_frame, k);
+}
+
+static uint64_t camera_deadline(void *userdata)
+{
+	uint64_t t = hal_camera_deadline(((struct kiosk *)userdata)->camera);
+
+	return t == HAL_NO_DEADLINE ? LOOP_NO_DEADLINE : t;
+}
+
+static const struct loop_module_ops camera_ops = {
+	.name = "camera",
+	.fd = camera_fd,
+	.dispatch = camera_dispatch,
+	.deadline = camera_deadline,
+	.accuracy_usec = 1000,
+};
+
+static int gpio_fd(void *userdata)
+{
+	return hal_gpio_fd(((struct kiosk *)userdata)->gpio);
+}
+
+static int gpio_dispatch(void *userdata, uint32_t revents, uint64_t now_usec)
+{
+	struct kiosk *k = userdata;
+
+	(void)revents;
+	(void)now_usec;
+	return hal_gpio_dispatch(k->gpio, on_button, k);
+}
+
+static uint64_t gpio_deadline(void *userdata)
+{
+	uint64_t t = hal_gpio_deadline(((struct kiosk *)userdata)->gpio);
+
+	return t == HAL_NO_DEADLINE ? LOOP_NO_DEADLINE : t;
+}
+
+/* Pattern steps (a 100 ms beep) need millisecond timers: accuracy 1 ms. */
+static const struct loop_module_ops gpio_ops = {
+	.name = "gpio",
+	.fd = gpio_fd,
+	.dispatch = gpio_dispatch,
+	.deadline = gpio_deadline,
+	.accuracy_usec = 1000,
+};
+
+static int printer_fd(void *userdata)
+{
+	return hal_printer_fd(((struct kiosk *)userdata)->printer);
+}
+
+static uint32_t printer_events(void *userdata)
+{
+	return poll_to_epoll(hal_printer_events(((struct kiosk *)userdata)->printer));
+}
+
+static int printer_dispatch(void *userdata, uint32_t revents, uint64_t now_usec)
+{
+	struct kiosk *k = userdata;
+
+	(void)revents;
+	(void)now_usec;
+	return hal_printer_dispatch(k->printer);
+}
+
+static uint64_t printer_deadline(void *userdata)
+{
+	uint64_t t = hal_printer_deadline(((struct kiosk *)userdata)->printer);
+
+	return t == HAL_NO_DEADLINE ? LOOP_NO_DEADLINE : t;
+}
+
+static const struct loop_module_ops printer_ops = {
+	.name = "printer",
+	.fd = printer_fd,
+	.events = printer_events,
+	.dispatch = printer_dispatch,
+	.deadline = printer_deadline,
+	.accuracy_usec = 5000,
+};
+
+static const char *line_spec(const struct config_gpio_line *l, char *buf, size_t size)
+{
+	if (l->name[0])
+		return l->name;
+	if (l->offset < 0)
+		return NULL;
+	snprintf(buf, size, "%d", l->offset);
+	return buf;
+}
+
+static int open_hardware(struct kiosk *k)
+{
+	const struct config *c = k->cfg;
+	char camera[4096 + 16], printer[4096 + 8], spec[6][16];
+	struct hal_camera_config cc = { .source = camera };
+	struct hal_gpio_config gc = {
+		.backend = c->gpio.backend == CONFIG_GPIO_SIM ? "sim" : "gpiod",
+		.chip = c->gpio.chip[0] ? c->gpio.chip : NULL,
+		.outputs = {
+			[HAL_GPIO_GREEN] = line_spec(&c->gpio.green, spec[0], sizeof(spec[0])),
+			[HAL_GPIO_RED] = line_spec(&c->gpio.red, spec[1], sizeof(spec[1])),
+			[HAL_GPIO_BUZZER] = line_spec(&c->gpio.buzzer, spec[2], sizeof(spec[2])),
+			[HAL_GPIO_RELAY] = line_spec(&c->gpio.relay, spec[3], sizeof(spec[3])),
+		},
+		.buttons = {
+			[HAL_BUTTON_CHILD] = line_spec(&c->gpio.child_button, spec[4],
+						       sizeof(spec[4])),
+			[HAL_BUTTON_STAFF] = line_spec(&c->gpio.staff_button, spec[5],
+						       sizeof(spec[5])),
+		},
+		.relay_pulse_ms = c->gpio.relay_pulse_ms,
+		.sim_log = c->gpio.sim_log[0] ? c->gpio.sim_log : NULL,
+		.sim_buttons = c->gpio.sim_buttons[0] ? c->gpio.sim_buttons : NULL,
+	};
+	struct hal_printer_config pc = {
+		.device = c->printer.kind == CONFIG_PRINTER_NONE ? "none" : printer,
+		.baud = c->printer.baud,
+	};
+	int e;
+
+	if (c->camera.source == CONFIG_CAMERA_DIR)
+		snprintf(camera, sizeof(camera), "dir:%s", c->camera.dir);
+	else
+		snprintf(camera, sizeof(camera), "libcamera:%u", c->camera.index);
+	if (c->printer.kind == CONFIG_PRINTER_FILE)
+		snprintf(printer, sizeof(printer), "file:%s", c->printer.device);
+	else
+		snprintf(printer, sizeof(printer), "%s", c->printer.device);
+	/* Still images (dir:) are photos worth the thorough pass; live frames come again. */
+	e = hal_qr_new(c->camera.source == CONFIG_CAMERA_DIR ? HAL_QR_THOROUGH : HAL_QR_FAST,
+		       &k->qr);
+	if (e < 0)
+		return e;
+	e = hal_camera_new(&cc, &k->camera);
+	if (e < 0) {
+		log_error("camera %s: %s", camera, strerror(-e));
+		return e;
+	}
+	e = hal_gpio_new(&gc, &k->gpio);
+	if (e < 0) {
+		log_error("gpio (%s): %s", gc.backend, strerror(-e));
+		return e;
+	}
+	e = hal_printer_new(&pc, &k->printer);
+	if (e < 0) {
+		log_error("printer %s: %s", printer, strerror(-e));
+		return e;
+	}
+	if ((e = loop_add_module(k->loop, &camera_ops, k, &k->camera_mod)) < 0 ||
+	    (e = loop_add_module(k->loop, &gpio_ops, k, &k->gpio_mod)) < 0 ||
+	    (e = loop_add_module(k->loop, &printer_ops, k, &k->printer_mod)) < 0 ||
+	    (e = loop_add_module(k->loop, &session_ops, k, &k->session_mod)) < 0)
+		return e;
+	/* Lights off and relay released: a restart must not leave the gate open. */
+	return hal_gpio_signal(k->gpio, HAL_PATTERN_OFF);
+}
+
+/* ---- trust and programs (start and SIGHUP) ---- */
+
+static int read_file(const char *path, char **ret, size_t *ret_len)
+{
+	FILE *f = fopen(path, "rbe");
+	char *buf;
+	size_t n;
+
+	if (!f)
+		return -errno;
+	buf = malloc(TRUST_FILE_MAX + 1);
+	if (!buf) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	n = fread(buf, 1, TRUST_FILE_MAX + 1, f);
+	fclose(f);
+	if (n > TRUST_FILE_MAX) {
+		free(buf);
+		return -EFBIG;
+	}
+	buf[n] = '\0';
+	*ret = buf;
+	*ret_len = n;
+	return 0;
+}
+
+/*
+ * The trust store for this configuration: the shipped keys (unless [trust] default = no), the
+ * operator's imports in <state>/trust.db (`passgate trust import`), then every [trust] entry.
+ */
+static int load_trust(const struct config *c, struct trust **ret)
+{
+	struct trust *t = NULL;
+	char *path = NULL, *buf = NULL;
+	size_t len;
+	int e;
+
+	if (asprintf(&path, "%s/trust.db", c->state.dir) < 0)
+		return -ENOMEM;
+	/* A private copy: the daemon never writes the operator's store. */
+	e = trust_open_snapshot(path, &t);
+	if (e == -ENOENT)
+		e = trust_open(NULL, &t);
+	if (e < 0)
+		log_error("trust store %s: %s", path, strerror(-e));
+	if (e >= 0 && c->trust.use_default)
+		e = trust_add_default(t);
+	for (size_t i = 0; e >= 0 && i < c->trust.n_jwks; i++) {
+		e = read_file(c->trust.jwks[i].file, &buf, &len);
+		if (e >= 0)
+			e = trust_import_jwks(t, c->trust.jwks[i].issuer, buf, len);
+		if (e < 0)
+			log_error("[trust] jwks %s: %s", c->trust.jwks[i].file, strerror(-e));
+		free(buf);
+		buf = NULL;
+	}
+	for (size_t i = 0; e >= 0 && i < c->trust.n_certs; i++) {
+		e = read_file(c->trust.certs[i], &buf, &len);
+		if (e >= 0)
+			e = trust_import_cert(t, (const uint8_t *)buf, len);
+		if (e < 0)
+			log_error("[trust] cert %s: %s", c->trust.certs[i], strerror(-e));
+		free(buf);
+		buf = NULL;
+	}
+	free(path);
+	if (e < 0) {
+		trust_free(t);
+		return e;
+	}
+	*ret = t;
+	return 0;
+}
+
+static int load_programs(const struct config *c, struct rules_catalog **ret)
+{
+	char err[512];
+	int e;
+
+	e = rules_catalog_load(c->venue.programs_dir, ret, err, sizeof(err));
+	if (e < 0)
+		log_error("%s", err);
+	else if (!rules_catalog_find(*ret, c->venue.program))
+		log_error("program '%s' is not in %s: every scan is denied until it is",
+			  c->venue.program, c->venue.programs_dir);
+	return e;
+}
+
+static void choose_program(struct kiosk *k)
+{
+	if (k->city_program && !strcmp(rules_program_id(k->city_program), k->cfg->venue.program))
+		k->program = k->city_program;
+	else
+		k->program = rules_catalog_find(k->catalog, k->cfg->venue.program);
+}
+
+/* ---- city updates (signature already checked by the reporter) ---- */
+
+/* {"jwks":[{"iss":"https://...","keys":[...]}], "certs":["-----BEGIN CERTIFICATE-----..."]} */
+static int on_trust_update(const uint8_t *body, size_t len, void *userdata)
+{
+	struct kiosk *k = userdata;
+	json_t *root, *v;
+	size_t i;
+	int e = 0;
+
+	root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return -EBADMSG;
+	}
+	json_array_foreach(json_object_get(root, "jwks"), i, v)
+	{
+		const char *iss = json_string_value(json_object_get(v, "iss"));
+		char *keys = json_dumps(v, JSON_COMPACT);
+
+		e = iss && keys ? trust_import_jwks(k->trust, iss, keys, strlen(keys)) : -EBADMSG;
+		free(keys);
+		if (e < 0)
+			break;
+	}
+	json_array_foreach(json_object_get(root, "certs"), i, v)
+	{
+		const char *pem = json_string_value(v);
+
+		if (e < 0)
+			break;
+		e = pem ? trust_import_cert(k->trust, (const uint8_t *)pem, strlen(pem)) : -EBADMSG;
+	}
+	json_decref(root);
+	return e;
+}
+
+/* The body is one program file; it replaces ours (in memory) when its id is ours. */
+static int on_programs_update(const uint8_t *body, size_t len, void *userdata)
+{
+	struct kiosk *k = userdata;
+	struct rules_program *p;
+	int e;
+
+	e = rules_program_parse((const char *)body, len, "city update", &p, NULL, 0);
+	if (e < 0)
+		return e;
+	if (strcmp(rules_program_id(p), k->cfg->venue.program) != 0) {
+		rules_program_free(p);
+		return 0; /* another venue's program */
+	}
+	session_close(k); /* a session is judged under one program */
+	rules_program_free(k->city_program);
+	k->city_program = p;
+	choose_program(k);
+	return 0;
+}
+
+static int on_alert(int level, const uint8_t *body, size_t len, void *userdata)
+{
+	struct kiosk *k = userdata;
+	const char *restrictions = "none";
+	json_t *root, *v;
+	size_t i;
+	char num[16];
+	int e;
+
+	root = json_loadb((const char *)body, len, 0, NULL);
+	json_array_foreach(json_object_get(root, "restrictions"), i, v)
+	{
+		const char *s = json_string_value(v);
+
+		if (s && !strcmp(s, "emergency"))
+			restrictions = "emergency";
+		else if (s && !strcmp(s, "priority") && strcmp(restrictions, "emergency"))
+			restrictions = "priority";
+	}
+	json_decref(root);
+	snprintf(num, sizeof(num), "%d", level > 4 ? 4 : level);
+	e = rules_context_set(k->venue_ctx, k->program, "alert_level", num);
+	if (e >= 0)
+		e = rules_context_set(k->venue_ctx, k->program, "restrictions", restrictions);
+	if (e >= 0)
+		log_info("alert level %s, restrictions %s", num, restrictions);
+	return e;
+}
+
+/* ---- life cycle ---- */
 
 int kiosk_new(const struct config *cfg, struct loop *loop, struct kiosk **ret)
 {
-	struct kiosk *k = calloc(1, sizeof(*k));
+	struct reporter_handlers h;
+	struct kiosk *k;
+	int e;
 
+	k = calloc(1, sizeof(*k));
 	if (!k)
 		return -ENOMEM;
 	k->cfg = cfg;
 	k->loop = loop;
-	log_warning(NOT_ATTACHED);
-	(void)loop_set_status(loop, NOT_ATTACHED);
+	h = (struct reporter_handlers){ .trust = on_trust_update,
+					.programs = on_programs_update,
+					.alert = on_alert,
+					.userdata = k };
+
+	if ((e = load_trust(cfg, &k->trust)) < 0)
+		goto fail;
+	/* A bad program file stops startup (file and reason logged); a missing program does
+	 * not: the gate then denies every scan and says why (DESIGN.md, failure rules). */
+	if ((e = load_programs(cfg, &k->catalog)) < 0)
+		goto fail;
+	choose_program(k);
+	if ((e = rules_context_new(&k->venue_ctx)) < 0)
+		goto fail;
+	if ((e = clockguard_new(cfg->clock.require_sync, NULL, &k->clock)) < 0)
+		goto fail;
+	if ((e = passback_new(cfg->scan.repeat_holdoff_s * USEC_PER_SEC, PASSBACK_DEFAULT_CAPACITY,
+			      &k->holdoff)) < 0)
+		goto fail;
+	if ((e = passback_new(cfg->scan.passback_window_s * USEC_PER_SEC, PASSBACK_DEFAULT_CAPACITY,
+			      &k->passback)) < 0)
+		goto fail;
+	if ((e = reporter_new(cfg, loop, &h, &k->reporter)) < 0)
+		goto fail;
+	if ((e = open_hardware(k)) < 0)
+		goto fail;
+	if (!k->program)
+		reporter_set_judging(k->reporter, "program-missing");
+	update_status(k);
 	*ret = k;
 	return 0;
+
+fail:
+	kiosk_free(k);
+	return e;
 }
 
 int kiosk_reload(struct kiosk *k, const struct config *cfg)
 {
+	struct trust *trust = NULL;
+	struct rules_catalog *catalog = NULL;
+	int e;
+
+	/* Hardware, MQTT and state settings take a restart; programs, trust and the scan and
+	 * clock settings apply now. Everything new is loaded before anything old is let go. */
+	if ((e = load_trust(cfg, &trust)) < 0)
+		return e;
+	if ((e = load_programs(cfg, &catalog)) < 0) {
+		trust_free(trust);
+		return e;
+	}
+	session_close(k);
+	trust_free(k->trust);
+	k->trust = trust;
+	rules_catalog_free(k->catalog);
+	k->catalog = catalog;
 	k->cfg = cfg;
-	(void)loop_set_status(k->loop, NOT_ATTACHED);
+	choose_program(k);
+	clockguard_set_require_sync(k->clock, cfg->clock.require_sync);
+	passback_set_window(k->holdoff, cfg->scan.repeat_holdoff_s * USEC_PER_SEC);
+	passback_set_window(k->passback, cfg->scan.passback_window_s * USEC_PER_SEC);
+	reporter_set_judging(k->reporter, k->program ? NULL : "program-missing");
+	log_info("reloaded: program %s, %s", cfg->venue.program,
+		 k->program ? "loaded" : "MISSING (denying every scan)");
+	update_status(k);
 	return 0;
 }
 
 void kiosk_free(struct kiosk *k)
 {
+	if (!k)
+		return;
+	if (k->session) {
+		rules_session_free(k->session->rules);
+		explicit_bzero(k->session, sizeof(*k->session));
+		free(k->session);
+	}
+	loop_module_free(k->camera_mod);
+	loop_module_free(k->gpio_mod);
+	loop_module_free(k->printer_mod);
+	loop_module_free(k->session_mod);
+	if (k->gpio)
+		(void)hal_gpio_signal(k->gpio, HAL_PATTERN_OFF);
+	hal_camera_free(k->camera);
+	hal_gpio_free(k->gpio);
+	hal_printer_free(k->printer);
+	hal_qr_free(k->qr);
+	reporter_free(k->reporter);
+	passback_free(k->holdoff);
+	passback_free(k->passback);
+	clockguard_free(k->clock);
+	rules_context_free(k->venue_ctx);
+	rules_program_free(k->city_program);
+	rules_catalog_free(k->catalog);
+	trust_free(k->trust);
 	free(k);
 }

@@ -16,7 +16,7 @@ add_executable(passgated ${CMAKE_CURRENT_SOURCE_DIR}/main.c ${CMAKE_CURRENT_SOUR
 	${CMAKE_CURRENT_SOURCE_DIR}/reporter.c)
 target_compile_definitions(passgated PRIVATE PASSGATE_VERSION="${PROJECT_VERSION}"
 	PASSGATE_SYSCONFDIR="${PASSGATE_SYSCONFDIR}")
-target_link_libraries(passgated PRIVATE passgated_core passgate_events)
+target_link_libraries(passgated PRIVATE passgated_core passgate_events passgate_rules passgate_hal)
 install(TARGETS passgated RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
 # The sample goes to the documentation, and to /etc/passgate only when no configuration is
 # there yet: reinstalling must never overwrite the operator's file.

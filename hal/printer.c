@@ -210,16 +210,18 @@ int hal_printer_submit(struct hal_printer *p, const uint8_t *data, size_t len)
 	return 0;
 }
 
+/* A regular file is always writable and cannot be watched (epoll refuses it with EPERM), so a
+ * file printer has no fd to poll: its queue is written when its deadline (now) comes. */
 int hal_printer_fd(const struct hal_printer *p)
 {
-	return p->fd;
+	return p->kind == K_FILE ? -1 : p->fd;
 }
 
 short hal_printer_events(const struct hal_printer *p)
 {
 	short ev = 0;
 
-	if (p->fd < 0)
+	if (p->fd < 0 || p->kind == K_FILE)
 		return 0;
 	if (p->len && p->kind != K_SERIAL)
 		ev |= POLLOUT; /* serial writes are paced by the deadline instead */
@@ -236,6 +238,8 @@ uint64_t hal_printer_deadline(const struct hal_printer *p)
 		return p->reopen_at;
 	if (p->kind == K_SERIAL)
 		return p->len ? p->next_write : p->next_status;
+	if (p->kind == K_FILE)
+		return p->len ? 0 : HAL_NO_DEADLINE;
 	return HAL_NO_DEADLINE;
 }
 

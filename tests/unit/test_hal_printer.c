@@ -44,13 +44,17 @@ static void test_file_and_none(void **state)
 	hal_printer_get_status(p, &st);
 	assert_int_equal(st.state, HAL_PRINTER_READY);
 	assert_int_equal(hal_printer_submit(p, (const uint8_t *)"\x1b@hello\n", 8), 0);
-	assert_int_equal(hal_printer_events(p), POLLOUT);
+	/* A file cannot be polled: no fd, and the queue is due at once. */
+	assert_int_equal(hal_printer_fd(p), -1);
+	assert_int_equal(hal_printer_events(p), 0);
+	assert_int_equal(hal_printer_deadline(p), 0);
 	/* The queue holds 16 bytes: the second job does not fit and is dropped, counted. */
 	assert_int_equal(hal_printer_submit(p, (const uint8_t *)"0123456789", 10), -ENOBUFS);
 	assert_int_equal(hal_printer_dispatch(p), 0);
 	hal_printer_get_status(p, &st);
 	assert_int_equal(st.queued, 0);
 	assert_int_equal(st.dropped, 1);
+	assert_int_equal(hal_printer_deadline(p), HAL_NO_DEADLINE);
 	hal_printer_free(p);
 	char buf[32] = { 0 };
 	fd = open(path, O_RDONLY);
