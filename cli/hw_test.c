@@ -4,7 +4,8 @@
  * LED, beeps, pulses the relay, plays the admit/deny/fault patterns, reports button presses for
  * a while, and prints a test receipt; each step says what it did or why it could not.
  *
- * The daemon's INI configuration is not read here yet; flags name the backends (docs/hardware.md).
+ * With --config it tests the devices passgated.conf names (daemon/hwconfig.h, the daemon's own
+ * mapping); flags name or override the backends (docs/hardware.md).
  * Exit status: 0 every configured device worked, 1 one was missing or failed, 2 usage.
  */
 #include <errno.h>
@@ -15,6 +16,8 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "daemon/config.h"
+#include "daemon/hwconfig.h"
 #include "hal/camera.h"
 #include "hal/gpio.h"
 #include "hal/printer.h"
@@ -28,8 +31,8 @@ struct rig {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: passgate hw-test [--gpio sim|gpiod] [--chip CHIP] [--green LINE] [--red "
-		   "LINE]\n"
+	fprintf(f, "usage: passgate hw-test [--config FILE] [--gpio sim|gpiod] [--chip CHIP]\n"
+		   "                        [--green LINE] [--red LINE]\n"
 		   "                        [--buzzer LINE] [--relay LINE] [--child-button LINE]\n"
 		   "                        [--staff-button LINE] [--relay-pulse-ms N]\n"
 		   "                        [--sim-log PATH] [--sim-buttons PATH] "
@@ -37,6 +40,8 @@ static void usage(FILE *f)
 		   "                        [--printer DEVICE] [--baud 9600|19200] [--kanji "
 		   "shift-jis|none]\n"
 		   "                        [--width 384|576] [--raster-qr] [--camera SOURCE]\n"
+		   "--config FILE: the devices of passgated.conf (the camera too); later flags\n"
+		   "override them.\n"
 		   "Defaults: --gpio sim, lines GPIO17/27/22/23, buttons GPIO5/6, --printer none,\n"
 		   "--buttons-seconds 5. LINE is a line name (GPIO17) or an offset on --chip.\n");
 }
@@ -234,9 +239,12 @@ int cmd_hw_test(int argc, char **argv)
 		{ "width", required_argument, NULL, 'w' },
 		{ "raster-qr", no_argument, NULL, O_RASTER },
 		{ "camera", required_argument, NULL, 'C' },
+		{ "config", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	struct config *conf = NULL;
+	struct hwconfig hw;
 	struct hal_gpio_config gcfg = {
 		.backend = "sim",
 		.outputs = { "GPIO17", "GPIO27", "GPIO22", "GPIO23" },
@@ -249,9 +257,32 @@ int cmd_hw_test(int argc, char **argv)
 	unsigned secs = 5;
 	int c, failed = 0;
 
+	/* The configuration first, so that any flag overrides it. */
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		char err[CONFIG_ERROR_MAX];
+
+		if (c != 'F')
+			continue;
+		config_free(conf);
+		conf = NULL;
+		if (config_load(optarg, &conf, err) < 0) {
+			fprintf(stderr, "passgate hw-test: %s\n", err);
+			return EXIT_USAGE;
+		}
+		hwconfig_init(&hw, conf);
+		gcfg = hw.gpio;
+		pcfg = hw.printer;
+		fmt = hw.receipt;
+		camera = hw.camera_source;
+	}
+	opterr = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'F':
+			break;
 		case 'g':
 			gcfg.backend = optarg;
 			break;
@@ -301,7 +332,8 @@ int cmd_hw_test(int argc, char **argv)
 				fmt.kanji = HAL_KANJI_SHIFT_JIS;
 			} else {
 				usage(stderr);
-				return EXIT_USAGE;
+				failed = EXIT_USAGE;
+				goto out;
 			}
 			break;
 		case 'w':
@@ -315,15 +347,17 @@ int cmd_hw_test(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			goto out;
 		default:
 			usage(stderr);
-			return EXIT_USAGE;
+			failed = EXIT_USAGE;
+			goto out;
 		}
 	}
 	if (optind != argc || (fmt.dots != 384 && fmt.dots != 576)) {
 		usage(stderr);
-		return EXIT_USAGE;
+		failed = EXIT_USAGE;
+		goto out;
 	}
 	/* The sim backend's buttons come from a file; without one there is nothing to wait for. */
 	if (strcmp(gcfg.backend, "sim") == 0 && !gcfg.sim_buttons)
@@ -336,5 +370,8 @@ int cmd_hw_test(int argc, char **argv)
 	hal_gpio_free(rig.gpio);
 	hal_printer_free(rig.printer);
 	printf("hw-test: %s\n", failed ? "FAILED" : "ok");
-	return failed ? 1 : 0;
+	failed = failed ? 1 : 0;
+out:
+	config_free(conf); /* after the tests: hw borrows strings from it */
+	return failed;
 }

@@ -35,6 +35,7 @@
 #include "credential/verify.h"
 #include "daemon/clockguard.h"
 #include "daemon/config.h"
+#include "daemon/hwconfig.h"
 #include "daemon/kiosk.h"
 #include "daemon/log.h"
 #include "daemon/loop.h"
@@ -82,6 +83,7 @@ struct kiosk {
 	struct hal_camera *camera;
 	struct hal_gpio *gpio;
 	struct hal_printer *printer;
+	struct hal_receipt_format receipt; /* from [printer] (hwconfig.h) */
 	struct reporter *reporter;
 	struct loop_module *camera_mod, *gpio_mod, *printer_mod, *session_mod;
 
@@ -112,11 +114,6 @@ static void local_time(int64_t now, char *buf, size_t size)
 static void print_receipt(struct kiosk *k, const struct rules_decision *d)
 {
 	const struct config *c = k->cfg;
-	struct hal_receipt_format fmt = {
-		.kanji = c->printer.kanji == CONFIG_KANJI_NONE ? HAL_KANJI_NONE
-							       : HAL_KANJI_SHIFT_JIS,
-		.dots = RECEIPT_DOTS,
-	};
 	enum rules_reason why = d->reasons[0];
 	char when[64];
 	struct hal_receipt r = {
@@ -149,7 +146,7 @@ static void print_receipt(struct kiosk *k, const struct rules_decision *d)
 	} else {
 		r.kind = HAL_RECEIPT_DENY;
 	}
-	e = hal_receipt_build(&r, &fmt, &data, &len);
+	e = hal_receipt_build(&r, &k->receipt, &data, &len);
 	if (e >= 0)
 		e = hal_printer_submit(k->printer, data, len);
 	free(data);
@@ -526,72 +523,33 @@ static const struct loop_module_ops printer_ops = {
 	.accuracy_usec = 5000,
 };
 
-static const char *line_spec(const struct config_gpio_line *l, char *buf, size_t size)
-{
-	if (l->name[0])
-		return l->name;
-	if (l->offset < 0)
-		return NULL;
-	snprintf(buf, size, "%d", l->offset);
-	return buf;
-}
-
 static int open_hardware(struct kiosk *k)
 {
 	const struct config *c = k->cfg;
-	char camera[4096 + 16], printer[4096 + 8], spec[6][16];
-	struct hal_camera_config cc = { .source = camera };
-	struct hal_gpio_config gc = {
-		.backend = c->gpio.backend == CONFIG_GPIO_SIM ? "sim" : "gpiod",
-		.chip = c->gpio.chip[0] ? c->gpio.chip : NULL,
-		.outputs = {
-			[HAL_GPIO_GREEN] = line_spec(&c->gpio.green, spec[0], sizeof(spec[0])),
-			[HAL_GPIO_RED] = line_spec(&c->gpio.red, spec[1], sizeof(spec[1])),
-			[HAL_GPIO_BUZZER] = line_spec(&c->gpio.buzzer, spec[2], sizeof(spec[2])),
-			[HAL_GPIO_RELAY] = line_spec(&c->gpio.relay, spec[3], sizeof(spec[3])),
-		},
-		.buttons = {
-			[HAL_BUTTON_CHILD] = line_spec(&c->gpio.child_button, spec[4],
-						       sizeof(spec[4])),
-			[HAL_BUTTON_STAFF] = line_spec(&c->gpio.staff_button, spec[5],
-						       sizeof(spec[5])),
-		},
-		.relay_pulse_ms = c->gpio.relay_pulse_ms,
-		.sim_log = c->gpio.sim_log[0] ? c->gpio.sim_log : NULL,
-		.sim_buttons = c->gpio.sim_buttons[0] ? c->gpio.sim_buttons : NULL,
-	};
-	struct hal_printer_config pc = {
-		.device = c->printer.kind == CONFIG_PRINTER_NONE ? "none" : printer,
-		.baud = c->printer.baud,
-	};
+	struct hwconfig hwc, *hw = &hwc;
 	int e;
 
-	if (c->camera.source == CONFIG_CAMERA_DIR)
-		snprintf(camera, sizeof(camera), "dir:%s", c->camera.dir);
-	else
-		snprintf(camera, sizeof(camera), "libcamera:%u", c->camera.index);
-	if (c->printer.kind == CONFIG_PRINTER_FILE)
-		snprintf(printer, sizeof(printer), "file:%s", c->printer.device);
-	else
-		snprintf(printer, sizeof(printer), "%s", c->printer.device);
+	/* The hal/ modules copy what they keep: hw only lives for the opening. */
+	hwconfig_init(hw, c);
+	k->receipt = hw->receipt;
 	/* Still images (dir:) are photos worth the thorough pass; live frames come again. */
 	e = hal_qr_new(c->camera.source == CONFIG_CAMERA_DIR ? HAL_QR_THOROUGH : HAL_QR_FAST,
 		       &k->qr);
 	if (e < 0)
 		return e;
-	e = hal_camera_new(&cc, &k->camera);
+	e = hal_camera_new(&hw->camera, &k->camera);
 	if (e < 0) {
-		log_error("camera %s: %s", camera, strerror(-e));
+		log_error("camera %s: %s", hw->camera_source, strerror(-e));
 		return e;
 	}
-	e = hal_gpio_new(&gc, &k->gpio);
+	e = hal_gpio_new(&hw->gpio, &k->gpio);
 	if (e < 0) {
-		log_error("gpio (%s): %s", gc.backend, strerror(-e));
+		log_error("gpio (%s): %s", hw->gpio.backend, strerror(-e));
 		return e;
 	}
-	e = hal_printer_new(&pc, &k->printer);
+	e = hal_printer_new(&hw->printer, &k->printer);
 	if (e < 0) {
-		log_error("printer %s: %s", printer, strerror(-e));
+		log_error("printer %s: %s", hw->printer_device, strerror(-e));
 		return e;
 	}
 	if ((e = loop_add_module(k->loop, &camera_ops, k, &k->camera_mod)) < 0 ||

@@ -6,7 +6,8 @@ add_library(passgated_core STATIC
 	${CMAKE_CURRENT_SOURCE_DIR}/loop.c
 	${CMAKE_CURRENT_SOURCE_DIR}/clockguard.c
 	${CMAKE_CURRENT_SOURCE_DIR}/passback.c
-	${CMAKE_CURRENT_SOURCE_DIR}/log.c)
+	${CMAKE_CURRENT_SOURCE_DIR}/log.c
+	${CMAKE_CURRENT_SOURCE_DIR}/hwconfig.c)
 target_include_directories(passgated_core PUBLIC ${CMAKE_SOURCE_DIR})
 target_compile_definitions(passgated_core PRIVATE PASSGATE_DATADIR="${PASSGATE_DATADIR}")
 target_link_libraries(passgated_core PUBLIC passgate_credential

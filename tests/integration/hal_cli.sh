@@ -53,4 +53,28 @@ if [ ! -e /dev/gpiochip0 ]; then
 		|| fail "no-chip not reported"
 fi
 grep -q 'printer: /dev/usb/lp97: absent' "$tmp/out2" || fail "absent printer not reported"
+
+# hw-test --config drives the devices passgated.conf names: the daemon's own mapping.
+mkdir "$tmp/cam"
+cat >"$tmp/passgated.conf" <<EOF
+[venue]
+id = hwtest
+[camera]
+source = dir:$tmp/cam
+[gpio]
+backend = sim
+green = GPIO16
+sim_log = $tmp/conf-gpio.log
+[printer]
+device = file:$tmp/conf-receipt.bin
+kanji = none
+EOF
+"$pg" hw-test --config "$tmp/passgated.conf" >"$tmp/out3" || { cat "$tmp/out3"; fail "hw-test --config"; }
+grep -q '^gpio: green (GPIO16) on' "$tmp/out3" || fail "hw-test --config ignored [gpio] green"
+grep -qE '^[0-9]+ green 1$' "$tmp/conf-gpio.log" || fail "hw-test --config: no sim log"
+grep -q "TEST PRINT" "$tmp/conf-receipt.bin" || fail "hw-test --config: no receipt in the file"
+grep -q "^camera: dir:$tmp/cam: " "$tmp/out3" || fail "hw-test --config: camera not tested"
+# A later flag overrides the file.
+"$pg" hw-test --config "$tmp/passgated.conf" --printer none >"$tmp/out4" || fail "override"
+grep -q '^printer: none configured$' "$tmp/out4" || fail "--printer did not override [printer]"
 echo "hal_cli: ok"
