@@ -15,6 +15,9 @@ passgate_test(test_shc_conformance LABEL conformance TIMEOUT 300
 # Acceptance 2 through the real CLI: a card minted with the example issuer's private key.
 passgate_script_test(shc_cli LABEL conformance
 	COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/conformance/shc-cli.sh)
+# The MANIFEST's image rows, through the decoder the kiosk uses.
+passgate_script_test(shc_images LABEL conformance
+	COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/conformance/shc-images.sh)
 
 # libFuzzer targets over the SHC parsers and the trust-store importers (acceptance 3); seed
 # corpora in tests/fuzz/corpus/<name>/.

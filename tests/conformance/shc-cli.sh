@@ -84,8 +84,11 @@ set +e
 [ $? -eq 2 ] || fail "missing file"
 "$PASSGATE_CLI" verify --at yesterday --payload x >/dev/null 2>&1
 [ $? -eq 2 ] || fail "bad --at"
-"$PASSGATE_CLI" verify --image "$ex/rendered-png/example-00-g-qr-code-0.png" >/dev/null 2>"$work/err"
-[ $? -eq 2 ] && grep -q 'decoder' "$work/err" || fail "--image"
+"$PASSGATE_CLI" verify --image "$work/nonexistent.png" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "--image of a missing file"
+"$PASSGATE_CLI" verify --at 2024-01-01T09:00:00+09:00 --trust-jwks "$iss=$jwks" --no-default-trust \
+	--image "$ex/rendered-png/example-00-g-qr-code-0.png" >"$work/out"
+[ $? -eq 0 ] && grep -q '"valid":true' "$work/out" || fail "--image of the spec example"
 "$PASSGATE_CLI" verify --trust-jwks "$iss=$PASSGATE_CONFORMANCE_DIR/shc/devtools-testdata/private_key.json" \
 	--payload x >/dev/null 2>&1
 [ $? -eq 2 ] || fail "private key set accepted"
