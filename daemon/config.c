@@ -29,7 +29,7 @@
 #define PASSGATE_DATADIR "/usr/share/passgate"
 #endif
 
-#define ID_MAX	 64
+
 #define TEXT_MAX 256
 
 struct parser;
@@ -208,9 +208,9 @@ static int parse_bool(struct parser *p, const char *value, bool *ret)
 /* Identifiers that become MQTT topic levels: no '/', '+', '#' or spaces. */
 static int parse_id(struct parser *p, const char *value, char **field)
 {
-	if (!value[0] || strlen(value) > ID_MAX || !all_chars(value, "._-"))
+	if (!value[0] || strlen(value) > CONFIG_ID_MAX || !all_chars(value, "._-"))
 		return bad_value(p, "expected 1..%d characters of A-Z a-z 0-9 . _ -, got '%s'",
-				 ID_MAX, value);
+				 CONFIG_ID_MAX, value);
 	return set_str(p, field, value);
 }
 
@@ -284,7 +284,7 @@ static int set_venue_name(struct parser *p, const char *v)
 
 static int set_venue_program(struct parser *p, const char *v)
 {
-	if (!v[0] || strlen(v) > ID_MAX || !all_chars(v, "-") ||
+	if (!v[0] || strlen(v) > CONFIG_ID_MAX || !all_chars(v, "-") ||
 	    strpbrk(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
 		return bad_value(p, "expected a program id such as national-package, got '%s'", v);
 	return set_str(p, &p->c->venue.program, v);

@@ -7,25 +7,31 @@
  *  - one decision per QR presented: the same text within [scan] repeat_holdoff_s is the same
  *    presentation (a QR stays in view for many frames);
  *  - pass-back: a credential admitted here within [scan] passback_window_s is denied
- *    `already-checked-in` (a screenshot handed back over the gate);
+ *    `already-checked-in` (a screenshot handed back over the gate). It is keyed on who the
+ *    credential is for (name, birth date, issuer: events_canonical()), not on the QR text,
+ *    so that another encoding of the same card is caught too;
  *  - fail closed: an unsynchronized clock or a missing program is a deny with its reason, and
  *    the retained status says why;
  *  - sessions: people who arrive together. A session opens with the first scan and stays open
- *    for SESSION_WINDOW_S after the last member; the child button judges a child (without a
- *    credential) against the guardian admitted in it, and when the session closes the
- *    program's group policy may turn admitted members into `group-member-failed`;
- *  - the staff button records a paper certificate the staff checked: admit `staff-verified`.
+ *    for SESSION_WINDOW_S after the last member. The child button judges a child (without a
+ *    credential) against the guardian admitted in it: within CHILD_WINDOW_S of that admission
+ *    and for at most CHILD_MAX_PER_ADULT children each, so that the button is no free pass.
+ *    When the session closes, the program's group policy may turn admitted members into
+ *    `group-member-failed`: those revised decisions are recorded as events (the city's
+ *    record), never signalled or printed, since the party has long gone through;
+ *  - the staff button records a paper certificate the staff checked: admit `staff-verified`,
+ *    in `[venue] mode = staff` only (a self-service gate has no staff to press it).
  *
  * Personal data (struct cred) lives on the stack of one scan, or in the open session's member
- * list, and is wiped when done. Logs carry decisions and reasons only.
+ * list, and is wiped when done. Decisions are logged at debug level only (`passgated -v`):
+ * a journal line would keep the exact time of a check, which DESIGN.md keeps off the disk;
+ * STATUS= carries the counters.
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -43,17 +49,20 @@
 #include "daemon/reporter.h"
 #include "hal/camera.h"
 #include "hal/gpio.h"
+#include "hal/image.h"
 #include "hal/printer.h"
 #include "hal/qr_decode.h"
 #include "hal/receipt.h"
 #include "rules/judge.h"
 
-#define USEC_PER_SEC	 1000000ull
-#define SESSION_WINDOW_S 30  /* a party's members follow each other within this */
-#define CHILD_BUTTON_AGE "6" /* a child under 12; 6 is the stricter side of the under-6 rules */
-#define TRUST_FILE_MAX	 (1024 * 1024)
-#define RECEIPT_DOTS	 384 /* 58 mm paper, the common kiosk printer */
-#define STATUS_MAX	 256
+#define USEC_PER_SEC	    1000000ull
+#define SESSION_WINDOW_S    30	/* a party's members follow each other within this */
+#define CHILD_BUTTON_AGE    "6" /* a child under 12; 6 is the stricter side of the under-6 rules */
+#define TRUST_FILE_MAX	    (1024 * 1024)
+#define CHILD_WINDOW_S	    30 /* the child button counts this long after a guardian's admission */
+#define CHILD_MAX_PER_ADULT 4
+#define CANON_MAX	    EVENTS_CANON_MAX
+#define STATUS_MAX	    256
 
 struct member {
 	struct cred cred; /* personal data: wiped when the session closes */
@@ -62,7 +71,9 @@ struct member {
 
 struct session {
 	struct rules_session *rules;
-	uint64_t until; /* CLOCK_MONOTONIC µs when it closes */
+	uint64_t until;		   /* CLOCK_MONOTONIC µs when it closes */
+	uint64_t adult_admitted;   /* when an adult was last admitted in it, 0 = never */
+	unsigned adults, children; /* admitted adults; children judged by the button */
 	size_t n;
 	struct member members[RULES_SESSION_MAX];
 };
@@ -88,7 +99,7 @@ struct kiosk {
 	struct loop_module *camera_mod, *gpio_mod, *printer_mod, *session_mod;
 
 	struct session *session;
-	uint64_t scans, admitted, denied;
+	uint64_t scans, admitted, denied, revised;
 };
 
 /* ---- the decision and what follows it ---- */
@@ -167,11 +178,11 @@ static void update_status(struct kiosk *k)
 }
 
 /*
- * Everything a decision sets off, in the order the visitor notices it: the lights and the
- * relay first (within one frame time), then the receipt, then the event for the city.
+ * The record of a decision: the event for the city (the reporter commits it to the outbox
+ * before anything is sent) and the debug log line.
  */
-static void conclude(struct kiosk *k, const struct rules_decision *d, const struct cred *c,
-		     const char *format)
+static void record(struct kiosk *k, const struct rules_decision *d, const struct cred *c,
+		   const char *format)
 {
 	const char *reasons[RULES_MAX_REASONS];
 	char list[128] = "";
@@ -188,9 +199,6 @@ static void conclude(struct kiosk *k, const struct rules_decision *d, const stru
 		.cred = c,
 	};
 
-	(void)hal_gpio_signal(k->gpio, d->admit ? HAL_PATTERN_ADMIT : HAL_PATTERN_DENY);
-	(void)loop_module_update(k->gpio_mod);
-	print_receipt(k, d);
 	for (unsigned i = 0; i < d->n_reasons; i++) {
 		reasons[i] = rules_reason_code(d->reasons[i]);
 		if (i)
@@ -198,12 +206,25 @@ static void conclude(struct kiosk *k, const struct rules_decision *d, const stru
 		strncat(list, reasons[i], sizeof(list) - strlen(list) - 1);
 	}
 	(void)reporter_record(k->reporter, &ev, now);
+	log_debug("%s %s (%s, %s)", d->admit ? "admit" : "deny", list, format ? format : "none",
+		  d->program);
+}
+
+/*
+ * Everything a decision sets off, in the order the visitor notices it: the lights and the
+ * relay first (within one frame time), then the receipt, then the record for the city.
+ */
+static void conclude(struct kiosk *k, const struct rules_decision *d, const struct cred *c,
+		     const char *format)
+{
+	(void)hal_gpio_signal(k->gpio, d->admit ? HAL_PATTERN_ADMIT : HAL_PATTERN_DENY);
+	(void)loop_module_update(k->gpio_mod);
+	print_receipt(k, d);
+	record(k, d, c, format);
 	if (d->admit)
 		k->admitted++;
 	else
 		k->denied++;
-	log_info("%s %s (%s, %s)", d->admit ? "admit" : "deny", list, format ? format : "none",
-		 d->program);
 	update_status(k);
 }
 
@@ -213,23 +234,24 @@ static void session_close(struct kiosk *k)
 {
 	struct session *s = k->session;
 	struct rules_decision d;
-	bool all;
+	bool all = true;
 
 	if (!s)
 		return;
 	k->session = NULL;
-	if (rules_session_close(s->rules, &all) >= 0 && !all) {
-		/* A member denied under an all-must-pass policy takes the party's admissions back:
-		 * each admitted member gets a new decision, and its own event. */
-		for (size_t i = 0; i < s->n; i++) {
-			if (rules_session_member(s->rules, i, &d) < 0 || d.admit ||
-			    d.reasons[0] != RULES_R_GROUP_MEMBER_FAILED)
-				continue;
-			conclude(k, &d, s->members[i].has_cred ? &s->members[i].cred : NULL,
-				 s->members[i].has_cred
-					 ? cred_format_name(s->members[i].cred.format)
-					 : NULL);
-		}
+	/* Even when the group policy could not be evaluated the members are read: the session
+	 * then fails closed and marks every admission revised. */
+	(void)rules_session_close(s->rules, &all);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct member *m = &s->members[i];
+
+		if (rules_session_member(s->rules, i, &d) < 0 || d.admit ||
+		    d.reasons[0] != RULES_R_GROUP_MEMBER_FAILED)
+			continue;
+		/* The party has gone through: a revision is a record, not a signal or a receipt. */
+		record(k, &d, m->has_cred ? &m->cred : NULL,
+		       m->has_cred ? cred_format_name(m->cred.format) : NULL);
+		k->revised++;
 	}
 	rules_session_free(s->rules);
 	explicit_bzero(s, sizeof(*s));
@@ -282,18 +304,22 @@ static const struct loop_module_ops session_ops = {
 	.accuracy_usec = 100 * 1000,
 };
 
-/* Judge one member of the current session: @c (may be NULL) and the member's own keys. */
-static int judge_member(struct kiosk *k, const struct cred *c, enum cred_status status,
-			const struct rules_context *person, uint64_t mono, struct rules_decision *d)
+/* Judge one member of session @s: @c (may be NULL) and the member's own keys (a child). */
+static int judge_member(struct kiosk *k, struct session *s, const struct cred *c,
+			enum cred_status status, const struct rules_context *person, uint64_t mono,
+			struct rules_decision *d)
 {
-	struct session *s = session_get(k, mono);
 	int e;
 
-	if (!s)
-		return -ENOMEM;
 	e = rules_session_judge(s->rules, c, status, (int64_t)time(NULL), person, d);
 	if (e < 0)
 		return e;
+	if (person) {
+		s->children++;
+	} else if (d->admit) {
+		s->adults++;
+		s->adult_admitted = mono;
+	}
 	if (c && status == CRED_OK) {
 		s->members[s->n].cred = *c;
 		s->members[s->n].has_cred = true;
@@ -327,12 +353,21 @@ static bool gate_closed(struct kiosk *k, struct rules_decision *d)
 	return false;
 }
 
+/* Who the credential is for, as pass-back remembers it (keyed hash in passback.c). */
+static int identity(const struct cred *c, uint8_t *buf, size_t size)
+{
+	return events_canonical(c, buf, size);
+}
+
 static void scan(struct kiosk *k, const char *text, size_t len, uint64_t mono)
 {
 	struct cred cred;
 	enum cred_status status = CRED_E_UNREADABLE;
 	struct rules_decision d;
 	const char *format = NULL;
+	uint8_t who[CANON_MAX];
+	int who_len = -1, seen = 0;
+	struct session *s;
 	bool verified = false;
 
 	if (passback_seen(k->holdoff, text, len, mono) == 1)
@@ -348,17 +383,25 @@ static void scan(struct kiosk *k, const char *text, size_t len, uint64_t mono)
 	}
 	verified = status == CRED_OK;
 	format = cred_format_name(cred.format);
-	if (verified && passback_lookup(k->passback, text, len, mono) == 1) {
-		fixed_decision(k, RULES_R_ALREADY_CHECKED_IN, &d);
+	if (verified) {
+		who_len = identity(&cred, who, sizeof(who));
+		seen = who_len < 0 ? who_len
+				   : passback_lookup(k->passback, who, (size_t)who_len, mono);
+	}
+	if (seen != 0) { /* re-used, or not known to be fresh: fail closed */
+		fixed_decision(k, seen > 0 ? RULES_R_ALREADY_CHECKED_IN : RULES_R_INTERNAL_ERROR,
+			       &d);
 		goto decided;
 	}
-	if (judge_member(k, verified ? &cred : NULL, status, NULL, mono, &d) < 0)
+	s = session_get(k, mono);
+	if (!s || judge_member(k, s, verified ? &cred : NULL, status, NULL, mono, &d) < 0)
 		fixed_decision(k, RULES_R_INTERNAL_ERROR, &d);
-	if (d.admit)
-		(void)passback_insert(k->passback, text, len, mono);
+	if (d.admit && who_len >= 0)
+		(void)passback_insert(k->passback, who, (size_t)who_len, mono);
 
 decided:
 	conclude(k, &d, verified ? &cred : NULL, format);
+	explicit_bzero(who, sizeof(who));
 	cred_wipe(&cred);
 }
 
@@ -382,18 +425,31 @@ static void on_frame(const struct hal_frame *f, void *userdata)
 
 /* ---- buttons ---- */
 
+/*
+ * A child without a certificate, with the guardian just admitted. Outside the guardian's
+ * window, or beyond CHILD_MAX_PER_ADULT children each, the child is judged without a
+ * cohabiting guardian (and so needs a test under every program).
+ */
 static void child_button(struct kiosk *k)
 {
 	struct rules_context *person = NULL;
 	struct rules_decision d;
+	uint64_t mono = loop_now(k->loop);
+	struct session *s;
+	bool guardian;
 
 	k->scans++;
 	if (gate_closed(k, &d))
 		goto decided;
-	if (rules_context_new(&person) < 0 ||
+	s = session_get(k, mono);
+	guardian = s && s->adult_admitted &&
+		   mono - s->adult_admitted <= CHILD_WINDOW_S * USEC_PER_SEC &&
+		   s->children < CHILD_MAX_PER_ADULT * s->adults;
+	if (!s || rules_context_new(&person) < 0 ||
 	    rules_context_set(person, k->program, "age", CHILD_BUTTON_AGE) < 0 ||
-	    rules_context_set(person, k->program, "guardian", "cohabiting") < 0 ||
-	    judge_member(k, NULL, CRED_OK, person, loop_now(k->loop), &d) < 0)
+	    rules_context_set(person, k->program, "guardian", guardian ? "cohabiting" : "none") <
+		    0 ||
+	    judge_member(k, s, NULL, CRED_OK, person, mono, &d) < 0)
 		fixed_decision(k, RULES_R_INTERNAL_ERROR, &d);
 decided:
 	rules_context_free(person);
@@ -407,11 +463,15 @@ static void on_button(enum hal_gpio_button b, void *userdata)
 
 	switch (b) {
 	case HAL_BUTTON_CHILD:
-		log_info("child button");
+		log_debug("child button");
 		child_button(k);
 		break;
 	case HAL_BUTTON_STAFF:
-		log_info("staff button: paper certificate checked by staff");
+		if (k->cfg->venue.mode != CONFIG_MODE_STAFF) {
+			log_warning("staff button ignored: [venue] mode = self has no staff");
+			break;
+		}
+		log_debug("staff button: paper certificate checked by staff");
 		k->scans++;
 		if (!gate_closed(k, &d))
 			fixed_decision(k, RULES_R_STAFF_VERIFIED, &d);
@@ -423,11 +483,6 @@ static void on_button(enum hal_gpio_button b, void *userdata)
 }
 
 /* ---- hal modules on the loop ---- */
-
-static uint32_t poll_to_epoll(short ev)
-{
-	return (ev & POLLIN ? EPOLLIN : 0u) | (ev & POLLOUT ? EPOLLOUT : 0u);
-}
 
 static int camera_fd(void *userdata)
 {
@@ -488,14 +543,18 @@ static const struct loop_module_ops gpio_ops = {
 	.accuracy_usec = 1000,
 };
 
+/* Watched only while the printer waits for something: an idle, unplugged device would
+ * otherwise report EPOLLHUP on every iteration. Trouble shows at the next write. */
 static int printer_fd(void *userdata)
 {
-	return hal_printer_fd(((struct kiosk *)userdata)->printer);
+	struct kiosk *k = userdata;
+
+	return hal_printer_events(k->printer) ? hal_printer_fd(k->printer) : -1;
 }
 
 static uint32_t printer_events(void *userdata)
 {
-	return poll_to_epoll(hal_printer_events(((struct kiosk *)userdata)->printer));
+	return loop_epoll_from_poll(hal_printer_events(((struct kiosk *)userdata)->printer));
 }
 
 static int printer_dispatch(void *userdata, uint32_t revents, uint64_t now_usec)
@@ -563,31 +622,6 @@ static int open_hardware(struct kiosk *k)
 
 /* ---- trust and programs (start and SIGHUP) ---- */
 
-static int read_file(const char *path, char **ret, size_t *ret_len)
-{
-	FILE *f = fopen(path, "rbe");
-	char *buf;
-	size_t n;
-
-	if (!f)
-		return -errno;
-	buf = malloc(TRUST_FILE_MAX + 1);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	n = fread(buf, 1, TRUST_FILE_MAX + 1, f);
-	fclose(f);
-	if (n > TRUST_FILE_MAX) {
-		free(buf);
-		return -EFBIG;
-	}
-	buf[n] = '\0';
-	*ret = buf;
-	*ret_len = n;
-	return 0;
-}
-
 /*
  * The trust store for this configuration: the shipped keys (unless [trust] default = no), the
  * operator's imports in <state>/trust.db (`passgate trust import`), then every [trust] entry.
@@ -595,7 +629,8 @@ static int read_file(const char *path, char **ret, size_t *ret_len)
 static int load_trust(const struct config *c, struct trust **ret)
 {
 	struct trust *t = NULL;
-	char *path = NULL, *buf = NULL;
+	char *path = NULL;
+	uint8_t *buf = NULL;
 	size_t len;
 	int e;
 
@@ -610,18 +645,18 @@ static int load_trust(const struct config *c, struct trust **ret)
 	if (e >= 0 && c->trust.use_default)
 		e = trust_add_default(t);
 	for (size_t i = 0; e >= 0 && i < c->trust.n_jwks; i++) {
-		e = read_file(c->trust.jwks[i].file, &buf, &len);
+		e = hal_read_file(c->trust.jwks[i].file, TRUST_FILE_MAX, &buf, &len);
 		if (e >= 0)
-			e = trust_import_jwks(t, c->trust.jwks[i].issuer, buf, len);
+			e = trust_import_jwks(t, c->trust.jwks[i].issuer, (const char *)buf, len);
 		if (e < 0)
 			log_error("[trust] jwks %s: %s", c->trust.jwks[i].file, strerror(-e));
 		free(buf);
 		buf = NULL;
 	}
 	for (size_t i = 0; e >= 0 && i < c->trust.n_certs; i++) {
-		e = read_file(c->trust.certs[i], &buf, &len);
+		e = hal_read_file(c->trust.certs[i], TRUST_FILE_MAX, &buf, &len);
 		if (e >= 0)
-			e = trust_import_cert(t, (const uint8_t *)buf, len);
+			e = trust_import_cert(t, buf, len);
 		if (e < 0)
 			log_error("[trust] cert %s: %s", c->trust.certs[i], strerror(-e));
 		free(buf);

@@ -14,6 +14,7 @@
 #include "daemon/loop.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -307,4 +308,28 @@ void loop_module_free(struct loop_module *m)
 	sd_event_source_unref(m->timer);
 	m->loop->n_modules--;
 	free(m);
+}
+
+uint32_t loop_epoll_from_poll(short events)
+{
+	return (events & POLLIN ? (uint32_t)EPOLLIN : 0u) |
+	       (events & POLLOUT ? (uint32_t)EPOLLOUT : 0u) |
+	       (events & POLLPRI ? (uint32_t)EPOLLPRI : 0u);
+}
+
+short loop_poll_from_epoll(uint32_t events)
+{
+	short r = 0;
+
+	if (events & EPOLLIN)
+		r |= POLLIN;
+	if (events & EPOLLOUT)
+		r |= POLLOUT;
+	if (events & EPOLLPRI)
+		r |= POLLPRI;
+	if (events & EPOLLERR)
+		r |= POLLERR;
+	if (events & EPOLLHUP)
+		r |= POLLHUP;
+	return r;
 }

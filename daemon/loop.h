@@ -87,4 +87,8 @@ int loop_module_update(struct loop_module *m);
 int loop_module_fd_reopened(struct loop_module *m);
 void loop_module_free(struct loop_module *m);
 
+/* poll(2) events (what hal/ and the uplink speak) as epoll events, and back. */
+uint32_t loop_epoll_from_poll(short events);
+short loop_poll_from_epoll(uint32_t events);
+
 #endif

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include "daemon/config.h"
@@ -172,5 +173,9 @@ int main(int argc, char **argv)
 		config_free(cfg);
 		return EXIT_SUCCESS;
 	}
+	/* A core dump would put the credentials of the scans in memory (names, birth dates) and
+	 * the day keys on disk: the kiosk never dumps (the unit also sets LimitCORE=0). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		log_warning("cannot turn core dumps off: %s", strerror(errno));
 	return run(&d);
 }

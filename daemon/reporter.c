@@ -14,11 +14,9 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <time.h>
 
 #include "daemon/cityupdate.h"
@@ -36,7 +34,6 @@
 #define LOCAL_KIOSK "kiosk"
 
 struct reporter {
-	const struct config *cfg;
 	struct loop *loop;
 	struct reporter_handlers h;
 
@@ -46,10 +43,14 @@ struct reporter {
 	struct cityupdate *city;
 	struct loop_module *uplink_mod, *daykeys_mod;
 
+	/* Copies: the config they come from is replaced on SIGHUP. */
 	char topic[TOPIC_MAX];
-	const char *kiosk;
+	char kiosk[CONFIG_ID_MAX + 1];
 	const char *judging; /* fail-closed reason, or NULL */
 	bool had_key;	     /* day-key state in the last published status */
+	/* A city update handled inside the uplink's dispatch may record events: the uplink is
+	 * kicked once libmosquitto has returned, never from inside its callback. */
+	bool in_uplink, kick_pending;
 };
 
 static int64_t wall_now(void)
@@ -69,30 +70,23 @@ static int uplink_mod_fd(void *userdata)
 static uint32_t uplink_mod_events(void *userdata)
 {
 	struct reporter *r = userdata;
-	short ev = uplink_events(r->uplink);
-	uint32_t out = 0;
 
-	if (ev & POLLIN)
-		out |= EPOLLIN;
-	if (ev & POLLOUT)
-		out |= EPOLLOUT;
-	return out;
+	return loop_epoll_from_poll(uplink_events(r->uplink));
 }
 
 static int uplink_mod_dispatch(void *userdata, uint32_t revents, uint64_t now_usec)
 {
 	struct reporter *r = userdata;
-	short ev = 0;
+	int e;
 
-	if (revents & EPOLLIN)
-		ev |= POLLIN;
-	if (revents & EPOLLOUT)
-		ev |= POLLOUT;
-	if (revents & EPOLLERR)
-		ev |= POLLERR;
-	if (revents & EPOLLHUP)
-		ev |= POLLHUP;
-	return uplink_dispatch(r->uplink, ev, now_usec / 1000);
+	r->in_uplink = true;
+	e = uplink_dispatch(r->uplink, loop_poll_from_epoll(revents), now_usec / 1000);
+	r->in_uplink = false;
+	if (r->kick_pending) {
+		r->kick_pending = false;
+		uplink_kick(r->uplink);
+	}
+	return e;
 }
 
 static uint64_t uplink_mod_deadline(void *userdata)
@@ -225,9 +219,8 @@ static void on_message(const char *topic, const void *payload, size_t len, void 
 		log_warning("city update on %s refused: %s", topic, strerror(-k));
 }
 
-static int setup_uplink(struct reporter *r)
+static int setup_uplink(struct reporter *r, const struct config *c)
 {
-	const struct config *c = r->cfg;
 	struct uplink_config uc = {
 		.host = c->mqtt.host,
 		.port = c->mqtt.port,
@@ -284,11 +277,11 @@ int reporter_new(const struct config *cfg, struct loop *loop, const struct repor
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	r->cfg = cfg;
 	r->loop = loop;
 	if (h)
 		r->h = *h;
-	r->kiosk = cfg->mqtt.kiosk[0] ? cfg->mqtt.kiosk : LOCAL_KIOSK;
+	snprintf(r->kiosk, sizeof(r->kiosk), "%s",
+		 cfg->mqtt.kiosk[0] ? cfg->mqtt.kiosk : LOCAL_KIOSK);
 	e = events_topic_check(cfg->mqtt.city[0] ? cfg->mqtt.city : LOCAL_CITY, cfg->venue.id,
 			       r->kiosk, r->topic, sizeof(r->topic));
 	if (e < 0)
@@ -312,7 +305,7 @@ int reporter_new(const struct config *cfg, struct loop *loop, const struct repor
 	if (e < 0)
 		goto fail;
 	if (cfg->mqtt.host[0]) {
-		e = setup_uplink(r);
+		e = setup_uplink(r, cfg);
 		if (e < 0) {
 			log_error("uplink to %s: %s", cfg->mqtt.host, strerror(-e));
 			goto fail;
@@ -363,7 +356,9 @@ int reporter_record(struct reporter *r, const struct events_check *ck, int64_t n
 	}
 	if (e == 1)
 		log_warning("outbox full: dropped the oldest undelivered events");
-	if (r->uplink) {
+	if (r->uplink && r->in_uplink) {
+		r->kick_pending = true;
+	} else if (r->uplink) {
 		uplink_kick(r->uplink);
 		(void)loop_module_update(r->uplink_mod);
 	}
