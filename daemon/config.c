@@ -29,7 +29,6 @@
 #define PASSGATE_DATADIR "/usr/share/passgate"
 #endif
 
-
 #define TEXT_MAX 256
 
 struct parser;
@@ -58,7 +57,7 @@ struct parser {
 };
 
 static const char *const sections[] = {
-	"venue", "camera", "gpio", "printer", "mqtt", "trust", "scan", "clock", "state",
+	"venue", "camera", "gpio", "printer", "mqtt", "trust", "scan", "clock", "state", "context",
 };
 
 const char *config_default_programs_dir(void)
@@ -813,6 +812,44 @@ static char *reader(char *str, int num, void *stream)
 	return str;
 }
 
+/*
+ * [context] KEY = VALUE: the venue's fixed circumstances for the program's rules (PROGRAMS.md
+ * "Context keys", e.g. karaoke = true). The names and values are checked against the program
+ * when the kiosk starts (the rules know them); here only their form and number.
+ */
+static int add_context(struct parser *p, const char *name, const char *value)
+{
+	struct config *c = p->c;
+	struct config_context *list;
+	char *k, *v;
+
+	if (!name[0] || strlen(name) > CONFIG_CONTEXT_KEY_MAX || !all_chars(name, "_"))
+		return fail_at(p, p->lineno, "[context] '%s': expected a context key name", name);
+	if (strlen(value) > CONFIG_CONTEXT_VALUE_MAX)
+		return fail_at(p, p->lineno, "[context] %s: longer than %d bytes", name,
+			       CONFIG_CONTEXT_VALUE_MAX);
+	for (size_t i = 0; i < c->n_context; i++)
+		if (!strcmp(c->context[i].key, name))
+			return fail_at(p, p->lineno,
+				       "duplicate key '%s' in [context] (first set on line %u)",
+				       name, c->context[i].line);
+	if (c->n_context >= CONFIG_CONTEXT_MAX)
+		return fail_at(p, p->lineno, "[context]: more than %d keys", CONFIG_CONTEXT_MAX);
+	list = reallocarray(c->context, c->n_context + 1, sizeof(*list));
+	if (list)
+		c->context = list;
+	k = strdup(name);
+	v = strdup(value);
+	if (!list || !k || !v) {
+		free(k);
+		free(v);
+		p->err = -ENOMEM;
+		return -ENOMEM;
+	}
+	list[c->n_context++] = (struct config_context){ .key = k, .value = v, .line = p->lineno };
+	return 0;
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parser *p = user;
@@ -829,6 +866,8 @@ static int handler(void *user, const char *section, const char *name, const char
 		fail_at(p, p->lineno, "key '%s' outside a [section]", name);
 		return 0;
 	}
+	if (!strcmp(section, "context"))
+		return add_context(p, name, value) < 0 ? 0 : 1;
 	i = key_index(section, name);
 	if (i == n_keys) {
 		fail_at(p, p->lineno, "unknown key '%s' in [%s]", name, section);
@@ -970,9 +1009,10 @@ static struct config *config_defaults(const char *path)
 	c->state.dir = strdup(CONFIG_DEFAULT_STATE_DIR);
 	if (!c->path || !c->venue.id || !c->venue.name || !c->venue.program ||
 	    !c->venue.programs_dir || !c->venue.timezone || !c->venue.benefit || !c->camera.dir ||
-	    !c->gpio.chip || !c->gpio.sim_log || !c->gpio.sim_buttons || !c->printer.device || !c->mqtt.host ||
-	    !c->mqtt.city || !c->mqtt.kiosk || !c->mqtt.tls_ca || !c->mqtt.tls_cert ||
-	    !c->mqtt.tls_key || !c->mqtt.username || !c->mqtt.password || !c->state.dir) {
+	    !c->gpio.chip || !c->gpio.sim_log || !c->gpio.sim_buttons || !c->printer.device ||
+	    !c->mqtt.host || !c->mqtt.city || !c->mqtt.kiosk || !c->mqtt.tls_ca ||
+	    !c->mqtt.tls_cert || !c->mqtt.tls_key || !c->mqtt.username || !c->mqtt.password ||
+	    !c->state.dir) {
 		config_free(c);
 		return NULL;
 	}
@@ -1015,6 +1055,11 @@ void config_free(struct config *c)
 		free(c->trust.certs[i]);
 	free(c->trust.certs);
 	free(c->state.dir);
+	for (size_t i = 0; i < c->n_context; i++) {
+		free(c->context[i].key);
+		free(c->context[i].value);
+	}
+	free(c->context);
 	explicit_bzero(c->mqtt.city_key, sizeof(c->mqtt.city_key));
 	free(c);
 }

@@ -25,7 +25,7 @@
 #define CONFIG_DEFAULT_STATE_DIR "/var/lib/passgate"
 #define CONFIG_ERROR_MAX	 512 /* bytes of a "file:line: reason" message, NUL included */
 #define CONFIG_LINE_NAME_MAX	 32
-#define CONFIG_ID_MAX		 64 /* venue, city and kiosk ids: MQTT topic levels */
+#define CONFIG_ID_MAX		 64  /* venue, city and kiosk ids: MQTT topic levels */
 #define CONFIG_LIST_MAX		 256 /* [trust] jwks and cert entries, each */
 
 enum config_mode {
@@ -65,6 +65,16 @@ static inline bool config_gpio_line_wired(const struct config_gpio_line *l)
 {
 	return l->name[0] != '\0' || l->offset >= 0;
 }
+
+#define CONFIG_CONTEXT_MAX	 32
+#define CONFIG_CONTEXT_KEY_MAX	 32
+#define CONFIG_CONTEXT_VALUE_MAX 64
+
+/* [context] KEY = VALUE, checked against the program by the kiosk (the rules know the keys). */
+struct config_context {
+	char *key, *value;
+	unsigned line; /* for "file:line: reason" */
+};
 
 /* [trust] jwks = ISS=FILE */
 struct config_jwks {
@@ -112,7 +122,7 @@ struct config {
 		uint16_t port;	    /* default 1883, or 8883 with tls_ca */
 		char *city, *kiosk; /* required with host; topic-safe like venue.id */
 		char *tls_ca, *tls_cert, *tls_key;
-		unsigned keepalive; /* seconds, 5..3600, default 60 */
+		unsigned keepalive;	    /* seconds, 5..3600, default 60 */
 		unsigned connect_timeout_s; /* 1..300, default 10: our own, a black hole is slow */
 		char *username, *password;  /* optional broker credentials; "" = none */
 		bool has_city_key;
@@ -136,8 +146,11 @@ struct config {
 		bool require_sync; /* default yes */
 	} clock;
 
+	struct config_context *context; /* [context], in file order */
+	size_t n_context;
+
 	struct {
-		char *dir; /* default CONFIG_DEFAULT_STATE_DIR */
+		char *dir;		  /* default CONFIG_DEFAULT_STATE_DIR */
 		unsigned outbox_max_rows; /* 100..10000000, default 100000 (docs/events.md) */
 		unsigned outbox_max_mb;	  /* payload MiB, 1..4096, default 64 */
 	} state;

@@ -86,7 +86,9 @@ struct kiosk {
 	struct rules_catalog *catalog;
 	struct rules_program *city_program; /* a city update of our program, if any */
 	const struct rules_program *program;
-	struct rules_context *venue_ctx; /* alert level and restrictions from the city */
+	struct rules_context *venue_ctx; /* [context], then the city's alert level */
+	int alert_level;		 /* the city's last alert, -1: none yet */
+	const char *restrictions;	 /* with it: "none", "priority" or "emergency" */
 
 	struct clockguard *clock;
 	struct passback *holdoff, *passback;
@@ -693,6 +695,55 @@ static void choose_program(struct kiosk *k)
 		k->program = rules_catalog_find(k->catalog, k->cfg->venue.program);
 }
 
+/* The city's alert (PROGRAMS.md context keys alert_level and restrictions) over [context]. */
+static int apply_alert(struct kiosk *k, struct rules_context *ctx)
+{
+	char num[16];
+	int e;
+
+	if (k->alert_level < 0)
+		return 0;
+	snprintf(num, sizeof(num), "%d", k->alert_level);
+	e = rules_context_set(ctx, k->program, "alert_level", num);
+	if (e >= 0)
+		e = rules_context_set(ctx, k->program, "restrictions", k->restrictions);
+	return e;
+}
+
+/*
+ * The venue's context: [context] of @cfg checked against @program (an unknown key or a bad
+ * value stops startup or the reload with file:line), then the city's last alert.
+ */
+static int venue_context(struct kiosk *k, const struct config *cfg,
+			 const struct rules_program *program, struct rules_context **ret)
+{
+	struct rules_context *ctx;
+	int e;
+
+	e = rules_context_new(&ctx);
+	if (e < 0)
+		return e;
+	for (size_t i = 0; i < cfg->n_context; i++) {
+		const struct config_context *c = &cfg->context[i];
+
+		e = rules_context_set(ctx, program, c->key, c->value);
+		if (e < 0) {
+			log_error("%s:%u: [context] %s: %s", cfg->path, c->line, c->key,
+				  e == -ENOENT ? "not a context key of the program"
+					       : "bad value for this key");
+			rules_context_free(ctx);
+			return e;
+		}
+	}
+	e = apply_alert(k, ctx);
+	if (e < 0) {
+		rules_context_free(ctx);
+		return e;
+	}
+	*ret = ctx;
+	return 0;
+}
+
 /* ---- city updates (signature already checked by the reporter) ---- */
 
 /* {"jwks":[{"iss":"https://...","keys":[...]}], "certs":["-----BEGIN CERTIFICATE-----..."]} */
@@ -757,7 +808,6 @@ static int on_alert(int level, const uint8_t *body, size_t len, void *userdata)
 	const char *restrictions = "none";
 	json_t *root, *v;
 	size_t i;
-	char num[16];
 	int e;
 
 	root = json_loadb((const char *)body, len, 0, NULL);
@@ -771,12 +821,11 @@ static int on_alert(int level, const uint8_t *body, size_t len, void *userdata)
 			restrictions = "priority";
 	}
 	json_decref(root);
-	snprintf(num, sizeof(num), "%d", level > 4 ? 4 : level);
-	e = rules_context_set(k->venue_ctx, k->program, "alert_level", num);
+	k->alert_level = level > 4 ? 4 : level;
+	k->restrictions = restrictions;
+	e = apply_alert(k, k->venue_ctx);
 	if (e >= 0)
-		e = rules_context_set(k->venue_ctx, k->program, "restrictions", restrictions);
-	if (e >= 0)
-		log_info("alert level %s, restrictions %s", num, restrictions);
+		log_info("alert level %d, restrictions %s", k->alert_level, restrictions);
 	return e;
 }
 
@@ -805,7 +854,8 @@ int kiosk_new(const struct config *cfg, struct loop *loop, struct kiosk **ret)
 	if ((e = load_programs(cfg, &k->catalog)) < 0)
 		goto fail;
 	choose_program(k);
-	if ((e = rules_context_new(&k->venue_ctx)) < 0)
+	k->alert_level = -1;
+	if ((e = venue_context(k, cfg, k->program, &k->venue_ctx)) < 0)
 		goto fail;
 	if ((e = clockguard_new(cfg->clock.require_sync, NULL, &k->clock)) < 0)
 		goto fail;
@@ -834,6 +884,7 @@ int kiosk_reload(struct kiosk *k, const struct config *cfg)
 {
 	struct trust *trust = NULL;
 	struct rules_catalog *catalog = NULL;
+	struct rules_context *ctx = NULL;
 	int e;
 
 	/* Hardware, MQTT and state settings take a restart; programs, trust and the scan and
@@ -844,7 +895,15 @@ int kiosk_reload(struct kiosk *k, const struct config *cfg)
 		trust_free(trust);
 		return e;
 	}
+	e = venue_context(k, cfg, rules_catalog_find(catalog, cfg->venue.program), &ctx);
+	if (e < 0) {
+		rules_catalog_free(catalog);
+		trust_free(trust);
+		return e;
+	}
 	session_close(k);
+	rules_context_free(k->venue_ctx);
+	k->venue_ctx = ctx;
 	trust_free(k->trust);
 	k->trust = trust;
 	rules_catalog_free(k->catalog);

@@ -403,6 +403,34 @@ static void test_errors(void **state)
 	load_bad("[venue]\nid = v\nmode = x\nfoo = 1\n", 3, "[venue] mode:");
 }
 
+/* [context]: any key of the right form, in file order with its line; the kiosk checks them
+ * against the program. */
+static void test_context(void **state)
+{
+	struct config *c;
+
+	(void)state;
+	c = load_ok("[venue]\nid=v\nprogram = aichi-restaurant\n[context]\nkaraoke = true\n"
+		    "restrictions = priority\n");
+	assert_int_equal(c->n_context, 2);
+	assert_string_equal(c->context[0].key, "karaoke");
+	assert_string_equal(c->context[0].value, "true");
+	assert_int_equal(c->context[0].line, 5);
+	assert_string_equal(c->context[1].key, "restrictions");
+	assert_string_equal(c->context[1].value, "priority");
+	assert_int_equal(c->context[1].line, 6);
+	config_free(c);
+
+	c = load_ok("[venue]\nid=v\n");
+	assert_int_equal(c->n_context, 0);
+	config_free(c);
+
+	load_bad("[venue]\nid=v\n[context]\nkaraoke = true\nkaraoke = false\n", 5,
+		 "duplicate key 'karaoke' in [context] (first set on line 4)");
+	load_bad("[venue]\nid=v\n[context]\nkara/oke = true\n", 4,
+		 "[context] 'kara/oke': expected a context key name");
+}
+
 static void test_missing_file(void **state)
 {
 	char err[CONFIG_ERROR_MAX];
@@ -440,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),     cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_values),	     cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_missing_file), cmocka_unit_test(test_sample),
+		cmocka_unit_test(test_context),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }
