@@ -102,6 +102,7 @@ struct kiosk {
 
 	struct session *session;
 	uint64_t scans, admitted, denied, revised;
+	const char *closed; /* why every scan is denied now (fail closed), or NULL */
 };
 
 /* ---- the decision and what follows it ---- */
@@ -173,6 +174,12 @@ static void update_status(struct kiosk *k)
 	char line[STATUS_MAX], up[160];
 
 	reporter_describe(k->reporter, up, sizeof(up));
+	if (k->closed) {
+		snprintf(line, sizeof(line), "DENYING EVERY SCAN: %s; %" PRIu64 " scans; %s",
+			 k->closed, k->scans, up);
+		(void)loop_set_status(k->loop, line);
+		return;
+	}
 	snprintf(line, sizeof(line),
 		 "%" PRIu64 " scans: %" PRIu64 " admitted, %" PRIu64 " denied; %s", k->scans,
 		 k->admitted, k->denied, up);
@@ -212,6 +219,23 @@ static void record(struct kiosk *k, const struct rules_decision *d, const struct
 		  d->program);
 }
 
+/* A denial because the kiosk cannot judge (its clock, its program, an internal failure) is a
+ * fault the staff must see: the blinking pattern, not the visitor's plain denial. */
+static enum hal_gpio_pattern pattern_for(const struct kiosk *k, const struct rules_decision *d)
+{
+	if (d->admit)
+		return HAL_PATTERN_ADMIT;
+	switch (d->reasons[0]) {
+	case RULES_R_CLOCK_UNSYNCHRONIZED:
+	case RULES_R_INTERNAL_ERROR:
+		return HAL_PATTERN_FAULT;
+	case RULES_R_PROGRAM_INACTIVE:
+		return k->program ? HAL_PATTERN_DENY : HAL_PATTERN_FAULT;
+	default:
+		return HAL_PATTERN_DENY;
+	}
+}
+
 /*
  * Everything a decision sets off, in the order the visitor notices it: the lights and the
  * relay first (within one frame time), then the receipt, then the record for the city.
@@ -219,7 +243,7 @@ static void record(struct kiosk *k, const struct rules_decision *d, const struct
 static void conclude(struct kiosk *k, const struct rules_decision *d, const struct cred *c,
 		     const char *format)
 {
-	(void)hal_gpio_signal(k->gpio, d->admit ? HAL_PATTERN_ADMIT : HAL_PATTERN_DENY);
+	(void)hal_gpio_signal(k->gpio, pattern_for(k, d));
 	(void)loop_module_update(k->gpio_mod);
 	print_receipt(k, d);
 	record(k, d, c, format);
@@ -342,15 +366,18 @@ static bool gate_closed(struct kiosk *k, struct rules_decision *d)
 	if (clockguard_check(k->clock, &changed) == -EAGAIN) {
 		if (changed)
 			log_warning("clock unsynchronized: every scan is denied until it is");
+		k->closed = "clock unsynchronized";
 		reporter_set_judging(k->reporter, CLOCKGUARD_REASON);
 		fixed_decision(k, RULES_R_CLOCK_UNSYNCHRONIZED, d);
 		return true;
 	}
 	if (!k->program) {
+		k->closed = "program missing";
 		reporter_set_judging(k->reporter, "program-missing");
 		fixed_decision(k, RULES_R_PROGRAM_INACTIVE, d);
 		return true;
 	}
+	k->closed = NULL;
 	reporter_set_judging(k->reporter, NULL);
 	return false;
 }
@@ -869,8 +896,10 @@ int kiosk_new(const struct config *cfg, struct loop *loop, struct kiosk **ret)
 		goto fail;
 	if ((e = open_hardware(k)) < 0)
 		goto fail;
-	if (!k->program)
+	if (!k->program) {
+		k->closed = "program missing";
 		reporter_set_judging(k->reporter, "program-missing");
+	}
 	update_status(k);
 	*ret = k;
 	return 0;
@@ -913,6 +942,7 @@ int kiosk_reload(struct kiosk *k, const struct config *cfg)
 	clockguard_set_require_sync(k->clock, cfg->clock.require_sync);
 	passback_set_window(k->holdoff, cfg->scan.repeat_holdoff_s * USEC_PER_SEC);
 	passback_set_window(k->passback, cfg->scan.passback_window_s * USEC_PER_SEC);
+	k->closed = k->program ? NULL : "program missing";
 	reporter_set_judging(k->reporter, k->program ? NULL : "program-missing");
 	log_info("reloaded: program %s, %s", cfg->venue.program,
 		 k->program ? "loaded" : "MISSING (denying every scan)");

@@ -24,6 +24,7 @@
 #include <mosquitto.h>
 
 #include "credential/sig.h"
+#include "daemon/events.h"
 #include "daemon/outbox.h"
 #include "daemon/uplink.h"
 
@@ -476,9 +477,8 @@ int uplink_new(const struct uplink_config *cfg, struct outbox *ob, struct uplink
 	u->tls_key = dup_or_null(cfg->tls_key);
 	u->ob = ob;
 	if (!u->city || !u->venue || !u->kiosk || !u->client_id ||
-	    snprintf(u->status_topic, sizeof(u->status_topic),
-		     "passgate/v1/%s/venue/%s/kiosk/%s/status", cfg->city, cfg->venue,
-		     cfg->kiosk) >= (int)sizeof(u->status_topic)) {
+	    events_topic_status(cfg->city, cfg->venue, cfg->kiosk, u->status_topic,
+				sizeof(u->status_topic)) < 0) {
 		uplink_free(u);
 		return -EINVAL;
 	}
