@@ -36,7 +36,7 @@
 #define LOCAL_KIOSK "kiosk"
 
 struct reporter {
-	const struct config *cfg;
+	const struct config *cfg; /* during reporter_new() only: SIGHUP frees it (main.c) */
 	struct loop *loop;
 	struct reporter_handlers h;
 
@@ -47,9 +47,9 @@ struct reporter {
 	struct loop_module *uplink_mod, *daykeys_mod;
 
 	char topic[TOPIC_MAX];
-	const char *kiosk;
-	const char *judging; /* fail-closed reason, or NULL */
-	bool had_key;	     /* day-key state in the last published status */
+	char kiosk[TOPIC_MAX]; /* a copy: the config it came from does not outlive a reload */
+	const char *judging;   /* fail-closed reason, or NULL */
+	bool had_key;	       /* day-key state in the last published status */
 };
 
 static int64_t wall_now(void)
@@ -288,7 +288,8 @@ int reporter_new(const struct config *cfg, struct loop *loop, const struct repor
 	r->loop = loop;
 	if (h)
 		r->h = *h;
-	r->kiosk = cfg->mqtt.kiosk[0] ? cfg->mqtt.kiosk : LOCAL_KIOSK;
+	snprintf(r->kiosk, sizeof(r->kiosk), "%s",
+		 cfg->mqtt.kiosk[0] ? cfg->mqtt.kiosk : LOCAL_KIOSK);
 	e = events_topic_check(cfg->mqtt.city[0] ? cfg->mqtt.city : LOCAL_CITY, cfg->venue.id,
 			       r->kiosk, r->topic, sizeof(r->topic));
 	if (e < 0)
@@ -321,6 +322,7 @@ int reporter_new(const struct config *cfg, struct loop *loop, const struct repor
 		log_info("no [mqtt] host: events stay in the outbox");
 	}
 	publish_details(r);
+	r->cfg = NULL;
 	*ret = r;
 	return 0;
 
