@@ -34,8 +34,14 @@ def main():
     tmp = tempfile.mkdtemp(prefix="passgate-daemon-")
     good = os.path.join(tmp, "good.conf")
     bad = os.path.join(tmp, "bad.conf")
+    # The kiosk is attached now: it needs programs, a state dir and a camera it can open.
+    os.makedirs(os.path.join(tmp, "state"))
+    os.makedirs(os.path.join(tmp, "camera"))
+    programs = os.path.join(os.environ["PASSGATE_SOURCE_DIR"], "rules", "programs")
     with open(good, "w") as f:
-        f.write("[venue]\nid = test-venue\n[gpio]\nbackend = sim\n[clock]\nrequire_sync = no\n")
+        f.write(f"[venue]\nid = test-venue\nprograms_dir = {programs}\n"
+                f"[camera]\nsource = dir:{tmp}/camera\n[gpio]\nbackend = sim\n"
+                f"[clock]\nrequire_sync = no\n[state]\ndir = {tmp}/state\n")
     with open(bad, "w") as f:
         f.write("[venue]\nid = test-venue\n\n[scan]\nrepeat_holdoff_s = soon\n")
 
@@ -80,8 +86,8 @@ def main():
     check(seen is not None, "READY=1 received")
     print(f"start to READY=1: {(time.monotonic() - start) * 1000:.1f} ms (budget 300 ms, "
           "for information only)")
-    check(seen is not None and any("STATUS=scan pipeline not attached" in m for m in seen),
-          "STATUS says the scan pipeline is not attached")
+    check(seen is not None and any("STATUS=0 scans: 0 admitted, 0 denied" in m for m in seen),
+          "STATUS gives the kiosk's scan counts")
     check(wait_for("WATCHDOG=1") is not None, "WATCHDOG=1 received")
 
     d.send_signal(signal.SIGHUP)
