@@ -84,8 +84,10 @@ set +e
 [ $? -eq 2 ] || fail "missing file"
 "$PASSGATE_CLI" verify --at yesterday --payload x >/dev/null 2>&1
 [ $? -eq 2 ] || fail "bad --at"
-"$PASSGATE_CLI" verify --image "$ex/rendered-png/example-00-g-qr-code-0.png" >/dev/null 2>"$work/err"
-[ $? -eq 2 ] && grep -q 'decoder' "$work/err" || fail "--image"
+# --image decodes the spec's rendered QR (no trust given: the issuer is unknown, exit 1).
+"$PASSGATE_CLI" verify --image "$ex/rendered-png/example-00-g-qr-code-0.png" >"$work/out" 2>"$work/err"
+[ $? -eq 1 ] && grep -q '"format":"shc","error":"issuer-unknown","issuer":"https://spec.smarthealth.cards/examples/issuer","kid":"3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s"' "$work/out" ||
+	fail "--image: $(cat "$work/out" "$work/err")"
 "$PASSGATE_CLI" verify --trust-jwks "$iss=$PASSGATE_CONFORMANCE_DIR/shc/devtools-testdata/private_key.json" \
 	--payload x >/dev/null 2>&1
 [ $? -eq 2 ] || fail "private key set accepted"
