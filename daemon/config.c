@@ -360,6 +360,11 @@ static int set_camera_source(struct parser *p, const char *v)
 	return bad_value(p, "expected libcamera, libcamera:N or dir:PATH, got '%s'", v);
 }
 
+static int set_camera_dir_interval_ms(struct parser *p, const char *v)
+{
+	return parse_uint_field(p, v, 0, 60000, &p->c->camera.dir_interval_ms);
+}
+
 /* [gpio] */
 
 static int set_gpio_backend(struct parser *p, const char *v)
@@ -725,6 +730,7 @@ static const struct key keys[] = {
 	{ "venue", "benefit", set_venue_benefit, false },
 	{ "venue", "mode", set_venue_mode, false },
 	{ "camera", "source", set_camera_source, false },
+	{ "camera", "dir_interval_ms", set_camera_dir_interval_ms, false },
 	{ "gpio", "backend", set_gpio_backend, false },
 	{ "gpio", "chip", set_gpio_chip, false },
 	{ "gpio", "green", set_gpio_green, false },

@@ -97,8 +97,9 @@ struct config {
 
 	struct {
 		enum config_camera source;
-		unsigned index; /* libcamera:N, default 0 */
-		char *dir;	/* dir:PATH, "" otherwise */
+		unsigned index;		  /* libcamera:N, default 0 */
+		char *dir;		  /* dir:PATH, "" otherwise */
+		unsigned dir_interval_ms; /* dir: one file per interval; 0 = as fast as taken */
 	} camera;
 
 	struct {

@@ -42,6 +42,7 @@ void hwconfig_init(struct hwconfig *hw, const struct config *c)
 		snprintf(hw->camera_source, sizeof(hw->camera_source), "libcamera:%u",
 			 c->camera.index);
 	hw->camera.source = hw->camera_source;
+	hw->camera.interval_ms = c->camera.dir_interval_ms;
 
 	hw->gpio.backend = c->gpio.backend == CONFIG_GPIO_SIM ? "sim" : "gpiod";
 	hw->gpio.chip = c->gpio.chip[0] ? c->gpio.chip : NULL;

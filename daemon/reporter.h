@@ -10,8 +10,9 @@
  * reach the handlers registered here.
  *
  * Ownership: struct reporter is created by reporter_new() and freed with reporter_free()
- * (before loop_free()); @cfg and @loop are borrowed until then. Nothing here logs personal
- * data: an event has none by construction.
+ * (before loop_free()); @loop is borrowed until then, @cfg only during reporter_new() (a
+ * SIGHUP replaces and frees the configuration; what is needed later is copied). Nothing here logs
+ * personal data: an event has none by construction.
  */
 #ifndef PASSGATE_DAEMON_REPORTER_H
 #define PASSGATE_DAEMON_REPORTER_H

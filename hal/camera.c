@@ -6,7 +6,9 @@
  *
  * The folder is listed once at start, sorted by name (strcmp: byte order, so "frame-010.png"
  * after "frame-009.png"); its eventfd stays readable until every file has been delivered. A file
- * that is not a readable image is skipped.
+ * that is not a readable image is skipped. With an interval (a camera's frame period) the files
+ * are paced by the deadline instead: one per interval, so that tests can show a code again
+ * after a time has passed (hold-off, pass-back) without depending on how fast the machine is.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -35,6 +37,7 @@ struct hal_camera {
 	char **files;
 	size_t n_files, next;
 	int efd;
+	uint64_t interval, next_at; /* µs; interval 0: as fast as dispatched */
 	/* libcamera: */
 	bool is_lc;
 	unsigned index, width, height;
@@ -149,6 +152,7 @@ int hal_camera_new(const struct hal_camera_config *cfg, struct hal_camera **ret)
 	cam->width = cfg->width ? cfg->width : 640;
 	cam->height = cfg->height ? cfg->height : 480;
 	cam->backoff = BACKOFF_MIN;
+	cam->interval = (uint64_t)cfg->interval_ms * 1000u;
 	r = parse_source(cam, cfg->source);
 	if (r < 0)
 		goto free_cam;
@@ -197,7 +201,9 @@ int hal_camera_fd(const struct hal_camera *cam)
 
 uint64_t hal_camera_deadline(const struct hal_camera *cam)
 {
-	return cam->is_lc && !cam->lc ? cam->reopen_at : HAL_NO_DEADLINE;
+	if (cam->is_lc)
+		return cam->lc ? HAL_NO_DEADLINE : cam->reopen_at;
+	return cam->interval && cam->next < cam->n_files ? cam->next_at : HAL_NO_DEADLINE;
 }
 
 enum hal_camera_state hal_camera_get_state(const struct hal_camera *cam, int *ret_error)
@@ -211,6 +217,15 @@ static int dispatch_dir(struct hal_camera *cam, hal_camera_frame_fn fn, void *us
 {
 	uint64_t v;
 
+	if (cam->interval && cam->next < cam->n_files) {
+		uint64_t now = hal_clock_now(&cam->clock);
+
+		/* Paced: the deadline wakes us, the eventfd only for the first file. */
+		(void)!read(cam->efd, &v, sizeof(v));
+		if (now < cam->next_at)
+			return 0;
+		cam->next_at = now + cam->interval;
+	}
 	while (cam->next < cam->n_files) {
 		const char *name = cam->files[cam->next];
 		char *path;

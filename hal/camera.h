@@ -5,7 +5,8 @@
  * Sources (DESIGN.md [camera] source):
  *   libcamera[:N]  camera N (default 0), a low-resolution viewfinder stream; the luma plane is
  *                  read in place, without copies
- *   dir:PATH       every PNG/JPEG file in PATH once, in name order, then idle
+ *   dir:PATH       every PNG/JPEG file in PATH once, in name order, then idle; with
+ *                  interval_ms, one file per interval (woken by hal_camera_deadline())
  *
  * A camera that cannot be opened or vanishes is retried with backoff (1 s doubling to 30 s);
  * hal_camera_get_state() reports it. Poll hal_camera_fd() for POLLIN, wake at
@@ -37,6 +38,7 @@ enum hal_camera_state {
 struct hal_camera_config {
 	const char *source;
 	unsigned width, height; /* libcamera: 0 means 640 x 480 */
+	unsigned interval_ms; /* dir: one file per interval (a frame period); 0: one per dispatch */
 	struct hal_clock clock;
 };
 

@@ -11,3 +11,12 @@ passgate_script_test(test_daemon_unit_security LABEL integration TIMEOUT 60
 	COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_daemon_unit_security.sh
 		${CMAKE_BINARY_DIR}/systemd/passgated.service)
 passgate_fuzz(fuzz_config SOURCES fuzz/fuzz_config.c LIBS passgated_core)
+# Issue 6 acceptance: the real passgated end to end (cards minted by the CLI, a dir: camera,
+# sim GPIO and buttons, a printer file, a real mosquitto started by the test).
+if(MOSQUITTO_BROKER)
+	foreach(mode e2e holdoff signals buttons)
+		passgate_script_test(daemon_e2e_${mode} LABEL integration TIMEOUT 60
+			COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/integration/daemon_e2e.py
+				$<TARGET_FILE:passgated> ${MOSQUITTO_BROKER} ${mode})
+	endforeach()
+endif()

@@ -106,6 +106,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c->venue.mode, CONFIG_MODE_SELF);
 	assert_int_equal(c->camera.source, CONFIG_CAMERA_LIBCAMERA);
 	assert_int_equal(c->camera.index, 0);
+	assert_int_equal(c->camera.dir_interval_ms, 0);
 	assert_int_equal(c->gpio.backend, CONFIG_GPIO_GPIOD);
 	assert_string_equal(c->gpio.chip, "");
 	assert_string_equal(c->gpio.green.name, "GPIO17");
@@ -154,6 +155,7 @@ static void test_every_key(void **state)
 			     "mode = staff\n"
 			     "[camera]\n"
 			     "source = dir:.\n"
+			     "dir_interval_ms = 40\n"
 			     "[gpio]\n"
 			     "backend = sim\n"
 			     "chip = gpiochip4\n"
@@ -208,6 +210,7 @@ static void test_every_key(void **state)
 	assert_int_equal(c->camera.source, CONFIG_CAMERA_DIR);
 	assert_true(asprintf(&expect, "%s/.", dir) > 0);
 	assert_string_equal(c->camera.dir, expect);
+	assert_int_equal(c->camera.dir_interval_ms, 40);
 	free(expect);
 	assert_int_equal(c->gpio.backend, CONFIG_GPIO_SIM);
 	assert_string_equal(c->gpio.chip, "gpiochip4");
@@ -338,6 +341,8 @@ static void test_errors(void **state)
 	load_bad("[venue]\nid = v\n[gpio]\nrelay = 5000\n", 4,
 		 "[gpio] relay: expected an integer in 0..1023");
 	load_bad("[venue]\nid = v\n[gpio]\nred = GPIO 27\n", 4, "[gpio] red: expected a line name");
+	load_bad("[venue]\nid = v\n[camera]\ndir_interval_ms = 60001\n", 4,
+		 "[camera] dir_interval_ms: expected an integer in 0..60000, got '60001'");
 	load_bad("[venue]\nid = v\n[gpio]\nrelay_pulse_ms = 5\n", 4,
 		 "[gpio] relay_pulse_ms: expected an integer in 10..60000, got '5'");
 	load_bad("[venue]\nid = v\n[gpio]\nrelay_pulse_ms = -1\n", 4, "[gpio] relay_pulse_ms:");

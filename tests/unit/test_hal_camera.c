@@ -104,6 +104,53 @@ static uint64_t fake_now(void *u)
 	return *(uint64_t *)u;
 }
 
+/* dir: with an interval delivers one file per interval, woken by the deadline. */
+static void test_dir_interval(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/passgate-cam-XXXXXX", path[128], src[64];
+	const char *names[] = { "a.png", "b.png", "c.png" };
+	uint64_t now = 1000000, v;
+	struct hal_camera *cam = NULL;
+	struct seen s = { 0 };
+
+	assert_non_null(mkdtemp(dir));
+	for (unsigned i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		assert_int_equal(hal_qr_write_png(names[i], path, 2), 0);
+	}
+	snprintf(src, sizeof(src), "dir:%s", dir);
+	struct hal_camera_config cfg = { .source = src,
+					 .interval_ms = 250,
+					 .clock = { fake_now, &now } };
+	assert_int_equal(hal_camera_new(&cfg, &cam), 0);
+	assert_int_equal(hal_camera_deadline(cam), 0); /* the first file at once */
+	assert_int_equal(hal_camera_dispatch(cam, on_frame, &s), 0);
+	assert_int_equal(s.n, 1);
+	/* The fd is quiet now: the next file comes at the deadline, not before. */
+	assert_true(read(hal_camera_fd(cam), &v, sizeof(v)) < 0 && errno == EAGAIN);
+	assert_int_equal(hal_camera_deadline(cam), 1250000);
+	now = 1249999;
+	assert_int_equal(hal_camera_dispatch(cam, on_frame, &s), 0);
+	assert_int_equal(s.n, 1);
+	now = 1250000;
+	assert_int_equal(hal_camera_dispatch(cam, on_frame, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(hal_camera_deadline(cam), 1500000);
+	now = 1600000;
+	assert_int_equal(hal_camera_dispatch(cam, on_frame, &s), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.names[2], "c.png");
+	assert_int_equal(hal_camera_get_state(cam, NULL), HAL_CAMERA_IDLE);
+	assert_int_equal(hal_camera_deadline(cam), HAL_NO_DEADLINE);
+	hal_camera_free(cam);
+	for (unsigned i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 static void test_libcamera_absent(void **state)
 {
 	(void)state;
@@ -134,6 +181,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dir_source),
 		cmocka_unit_test(test_bad_sources),
+		cmocka_unit_test(test_dir_interval),
 		cmocka_unit_test(test_libcamera_absent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
