@@ -8,8 +8,8 @@
  *    presentation (a QR stays in view for many frames);
  *  - pass-back: a credential admitted here within [scan] passback_window_s is denied
  *    `already-checked-in` (a screenshot handed back over the gate). It is keyed on who the
- *    credential is for (name, birth date, issuer: events_canonical()), not on the QR text,
- *    so that another encoding of the same card is caught too;
+ *    credential is for (name and birth date: identity()), not on the QR text, so that
+ *    another encoding of the card, or the holder's other card, is caught too;
  *  - fail closed: an unsynchronized clock or a missing program is a deny with its reason, and
  *    the retained status says why;
  *  - sessions: people who arrive together. A session opens with the first scan and stays open
@@ -61,7 +61,7 @@
 #define TRUST_FILE_MAX	    (1024 * 1024)
 #define CHILD_WINDOW_S	    30 /* the child button counts this long after a guardian's admission */
 #define CHILD_MAX_PER_ADULT 4
-#define CANON_MAX	    EVENTS_CANON_MAX
+#define IDENTITY_MAX	    (2 * CRED_NAME_MAX + CRED_DATE_MAX + 2)
 #define STATUS_MAX	    256
 
 struct member {
@@ -181,8 +181,9 @@ static void update_status(struct kiosk *k)
 		return;
 	}
 	snprintf(line, sizeof(line),
-		 "%" PRIu64 " scans: %" PRIu64 " admitted, %" PRIu64 " denied; %s", k->scans,
-		 k->admitted, k->denied, up);
+		 "%" PRIu64 " scans: %" PRIu64 " admitted, %" PRIu64 " denied, %" PRIu64
+		 " revised by group policy; %s",
+		 k->scans, k->admitted, k->denied, k->revised, up);
 	(void)loop_set_status(k->loop, line);
 }
 
@@ -382,10 +383,30 @@ static bool gate_closed(struct kiosk *k, struct rules_decision *d)
 	return false;
 }
 
-/* Who the credential is for, as pass-back remembers it (keyed hash in passback.c). */
-static int identity(const struct cred *c, uint8_t *buf, size_t size)
+/*
+ * Who the credential is for, as pass-back remembers it (a keyed hash, in passback.c): the
+ * printed name folded as for `tok` and the birth date, without the issuer, so that the same
+ * holder's SHC and DCC, or two encodings of one card, are one person. A card without name
+ * and birth date is remembered by its text. Returns the length written into @buf.
+ */
+static int identity(const struct cred *c, const char *text, size_t len, uint8_t *buf, size_t size)
 {
-	return events_canonical(c, buf, size);
+	char family[CRED_NAME_MAX], given[CRED_NAME_MAX];
+	int a, b, n;
+
+	if (!c->family[0] && !c->given[0] && !c->dob[0]) {
+		if (len > size)
+			len = size; /* a prefix of an 8 KiB text still tells cards apart */
+		memcpy(buf, text, len);
+		return (int)len;
+	}
+	a = events_fold_name(c->family, family, sizeof(family));
+	b = events_fold_name(c->given, given, sizeof(given));
+	n = a < 0 || b < 0 ? -EINVAL
+			   : snprintf((char *)buf, size, "%s\x1f%s\x1f%s", family, given, c->dob);
+	explicit_bzero(family, sizeof(family));
+	explicit_bzero(given, sizeof(given));
+	return n < 0 || (size_t)n >= size ? -EINVAL : n;
 }
 
 static void scan(struct kiosk *k, const char *text, size_t len, uint64_t mono)
@@ -394,7 +415,7 @@ static void scan(struct kiosk *k, const char *text, size_t len, uint64_t mono)
 	enum cred_status status = CRED_E_UNREADABLE;
 	struct rules_decision d;
 	const char *format = NULL;
-	uint8_t who[CANON_MAX];
+	uint8_t who[IDENTITY_MAX];
 	int who_len = -1, seen = 0;
 	struct session *s;
 	bool verified = false;
@@ -413,7 +434,7 @@ static void scan(struct kiosk *k, const char *text, size_t len, uint64_t mono)
 	verified = status == CRED_OK;
 	format = cred_format_name(cred.format);
 	if (verified) {
-		who_len = identity(&cred, who, sizeof(who));
+		who_len = identity(&cred, text, len, who, sizeof(who));
 		seen = who_len < 0 ? who_len
 				   : passback_lookup(k->passback, who, (size_t)who_len, mono);
 	}

@@ -259,12 +259,12 @@ class Kiosk:
         self.proc = None
         self.payloads = []
 
-    def mint(self, name, fmt, *args, stranger=False):
+    def mint(self, name, fmt, *args, stranger=False, given=GIVEN):
         """A card as camera/<name>.png; its QR text is kept to check it leaks nowhere."""
         png = os.path.join(self.camera, name + ".png")
         p = subprocess.run([CLI, "issue-test", fmt, "--dir",
                             self.stranger if stranger else self.keys, "--family", FAMILY,
-                            "--given", GIVEN, "--birth-date", BIRTH, *args, "--png", png],
+                            "--given", given, "--birth-date", BIRTH, *args, "--png", png],
                            check=True, capture_output=True, text=True)
         self.payloads.append(p.stdout.strip())
         return png
@@ -279,6 +279,7 @@ class Kiosk:
 id = {VENUE}
 name = E2E venue
 program = {c['program']}
+{'mode = staff' if c['buttons'] else ''}
 programs_dir = {SOURCE}/rules/programs
 [camera]
 source = dir:{self.camera}
@@ -322,8 +323,9 @@ dir = {self.state}
         if watchdog_usec:
             env["WATCHDOG_USEC"] = str(watchdog_usec)
         with open(self.out, "ab") as out, open(self.err, "ab") as err:
-            self.proc = spawn([PASSGATED, "--config", self.conf_path], stdout=out, stderr=err,
-                              env=env)
+            # -v: the decision lines are debug messages (never in the journal of a real kiosk).
+            self.proc = spawn([PASSGATED, "-v", "--config", self.conf_path], stdout=out,
+                              stderr=err, env=env)
 
     def log(self):
         with open(self.err, "rb") as f:
@@ -549,15 +551,19 @@ def test_holdoff(tmp):
     admit = k.mint("a-admit-00", "shc", "--vaccination", day(-120), "--vaccination", day(-90))
     for i in range(1, 30):
         shutil.copy(admit, os.path.join(k.camera, f"a-admit-{i:02d}.png"))
-    deny = k.mint("b-deny-00", "shc", "--vaccination", day(-60))
+    # Another holder: pass-back is keyed on who a card is for, so the admitted holder's second
+    # card would be `already-checked-in` whatever it says.
+    deny = k.mint("b-deny-00", "shc", "--vaccination", day(-60), given=GIVEN + "two")
     for i in range(1, 5):
         shutil.copy(deny, os.path.join(k.camera, f"b-deny-{i:02d}.png"))
     k.blanks("c-nobody", 30)  # 1.5 s with nobody in front of the camera
     shutil.copy(admit, os.path.join(k.camera, "d-admit-again.png"))
     shutil.copy(deny, os.path.join(k.camera, "e-deny-again.png"))
+    # The admitted holder's other card, another QR text altogether (a DCC): still pass-back.
+    k.mint("f-admit-as-dcc", "dcc", "--vaccination", day(-120), "--vaccination", day(-90))
     k.start()
-    k.wait_decisions(4)
-    events = city.wait_events(4)
+    k.wait_decisions(5)
+    events = city.wait_events(5)
     time.sleep(0.5)
     events = city.events()
     rc, _ = k.stop()
@@ -566,11 +572,12 @@ def test_holdoff(tmp):
                 ("5 frames of the denied card", "deny", ["vaccination-incomplete"], "shc"),
                 ("the admitted card after the hold-off", "deny", ["already-checked-in"], "shc"),
                 ("the denied card after the hold-off", "deny", ["vaccination-incomplete"],
-                 "shc")]
+                 "shc"),
+                ("the admitted holder's DCC", "deny", ["already-checked-in"], "dcc")]
     check_events(events, expected, "national-package")
     lights = k.lights()
     check_lights(k, [d for _, d, _, _ in expected], "hold-off")
-    if len(lights) == 4:
+    if len(lights) == 5:
         # 30 frames at >= 50 ms each: the hold-off really held a code in view for > 1 s.
         gap = (lights[1][0] - lights[0][0]) / 1e6
         check(gap >= 30 * 0.05 * 0.95, f"the 30 frames took {gap:.2f} s (>= 1.4 s: paced)")
@@ -598,7 +605,7 @@ def test_signals(tmp):
     check([e["decision"] for e in city.events()] == ["admit", "deny"],
           "the camera's two cards: admit, deny, delivered")
     status = [m for _, m in notify.lines("STATUS=")]
-    check(any("STATUS=2 scans: 1 admitted, 1 denied; uplink " in m for m in status),
+    check(any("STATUS=2 scans: 1 admitted, 1 denied, 0 revised by group policy; uplink " in m for m in status),
           f"STATUS reports the scans ({status[-1] if status else None})")
 
     # SIGHUP: another program applies to the next decision.
@@ -630,7 +637,8 @@ def test_signals(tmp):
     time.sleep(0.3)
     status = [m for _, m in notify.lines("STATUS=")]
     check(status and status[-1].startswith(
-        "STATUS=5 scans: 3 admitted, 2 denied; uplink disconnected, 2 event(s) waiting"),
+        "STATUS=5 scans: 3 admitted, 2 denied, 0 revised by group policy; uplink disconnected, "
+        "2 event(s) waiting"),
         f"STATUS: the broker is gone and two events wait ({status[-1] if status else None})")
     t_wd = time.monotonic() - t_ready
     pings = notify.lines("WATCHDOG=1", t_ready)
