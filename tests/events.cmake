@@ -13,6 +13,9 @@ passgate_test(test_events LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/te
 passgate_test(test_events_city LABEL unit
 	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_events_city.c
 	LIBS passgate_events PkgConfig::SODIUM)
+passgate_test(test_events_city_store LABEL unit
+	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_events_city_store.c
+	LIBS passgate_events PkgConfig::SODIUM PkgConfig::JANSSON)
 passgate_test(test_outbox LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_outbox.c
 	LIBS passgate_events)
 
