@@ -7,21 +7,30 @@
  * the issue time to the body (scheme in cityupdate.h and docs/events.md), so that a valid
  * message cannot be moved to another topic or replace a newer one. Everything that arrives here
  * comes from the network: lengths are checked before any read, and the body is bounded.
+ *
+ * The last accepted message of a kind (not day keys) is kept in the state directory exactly as
+ * it arrived, so that the same checks run again on it at the next start: the file needs no
+ * integrity protection of its own, and a changed city key simply makes it fail verification.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
 
+#include "credential/trust.h"
 #include "daemon/cityupdate.h"
 
 #define MAGIC	     "PGS1"
 #define SIGN_CONTEXT "passgate/v1/signed"
 #define TOPIC_MAX    256
+#define PAYLOAD_MAX  (CITYUPDATE_HEADER_LEN + CITYUPDATE_BODY_MAX)
 
 struct handler {
 	cityupdate_fn fn;
@@ -29,6 +38,7 @@ struct handler {
 	int64_t last_issued;
 	uint8_t last_sig[64];
 	bool have_last;
+	bool applied; /* the handler took the last message (false: restored, then refused) */
 };
 
 struct cityupdate {
@@ -36,6 +46,14 @@ struct cityupdate {
 	char topics[CITYUPDATE_KIND_COUNT_][TOPIC_MAX];
 	struct handler h[CITYUPDATE_KIND_COUNT_];
 	struct cityupdate_stats stats;
+	char *store_dir; /* NULL: nothing is kept */
+};
+
+static const char *const store_names[CITYUPDATE_KIND_COUNT_] = {
+	[CITYUPDATE_DAYKEYS] = NULL, /* day keys live in memory only (DESIGN.md) */
+	[CITYUPDATE_TRUST] = "city-trust.signed",
+	[CITYUPDATE_PROGRAMS] = "city-programs.signed",
+	[CITYUPDATE_ALERT] = "city-alert.signed",
 };
 
 int cityupdate_new(const uint8_t city_key[CITYUPDATE_KEY_LEN], const char *city, const char *venue,
@@ -71,7 +89,137 @@ int cityupdate_new(const uint8_t city_key[CITYUPDATE_KEY_LEN], const char *city,
 
 void cityupdate_free(struct cityupdate *cu)
 {
+	if (!cu)
+		return;
+	free(cu->store_dir);
 	free(cu);
+}
+
+int cityupdate_set_store(struct cityupdate *cu, const char *dir)
+{
+	char *copy = NULL;
+
+	if (dir && !(copy = strdup(dir)))
+		return -ENOMEM;
+	free(cu->store_dir);
+	cu->store_dir = copy;
+	return 0;
+}
+
+const char *cityupdate_store_name(enum cityupdate_kind kind)
+{
+	if ((unsigned)kind >= CITYUPDATE_KIND_COUNT_)
+		return NULL;
+	return store_names[kind];
+}
+
+static int store_path(const struct cityupdate *cu, enum cityupdate_kind kind, const char *suffix,
+		      char *buf, size_t size)
+{
+	int n;
+
+	if (!cu->store_dir || !store_names[kind])
+		return -ENOENT;
+	n = snprintf(buf, size, "%s/%s%s", cu->store_dir, store_names[kind], suffix);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static int write_full(int fd, const uint8_t *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Temporary file, fsync, rename over the old one, fsync the directory: old or new, never torn. */
+static int store_write(struct cityupdate *cu, enum cityupdate_kind kind, const uint8_t *payload,
+		       size_t len)
+{
+	char path[4096], tmp[4096];
+	int fd, r;
+
+	r = store_path(cu, kind, "", path, sizeof(path));
+	if (r >= 0)
+		r = store_path(cu, kind, ".tmp", tmp, sizeof(tmp));
+	if (r < 0)
+		return r;
+	(void)unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	r = write_full(fd, payload, len);
+	if (r >= 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r >= 0)
+		r = -errno;
+	if (r >= 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		(void)unlink(tmp);
+		return r;
+	}
+	fd = open(cu->store_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = fsync(fd) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+/* The stored payload of @kind, malloc'ed; -ENOENT when there is none. */
+static int store_read(const struct cityupdate *cu, enum cityupdate_kind kind, uint8_t **ret,
+		      size_t *ret_len)
+{
+	char path[4096];
+	struct stat st;
+	uint8_t *buf;
+	size_t done = 0;
+	int fd, r;
+
+	r = store_path(cu, kind, "", path, sizeof(path));
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EBADMSG;
+	}
+	if (st.st_size <= 0 || (uint64_t)st.st_size > PAYLOAD_MAX) {
+		close(fd);
+		return -EBADMSG;
+	}
+	buf = malloc((size_t)st.st_size);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = n < 0 ? -errno : -EBADMSG;
+			close(fd);
+			free(buf);
+			return r;
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	*ret = buf;
+	*ret_len = done;
+	return 0;
 }
 
 int cityupdate_set_handler(struct cityupdate *cu, enum cityupdate_kind kind, cityupdate_fn fn,
@@ -166,6 +314,65 @@ free_root:
 	return r;
 }
 
+static int import_trust(struct trust *t, json_t *root)
+{
+	json_t *v;
+	size_t i;
+	int e;
+
+	json_array_foreach(json_object_get(root, "jwks"), i, v)
+	{
+		const char *iss = json_string_value(json_object_get(v, "iss"));
+		char *keys = json_dumps(v, JSON_COMPACT);
+
+		e = iss && keys ? trust_import_jwks(t, iss, keys, strlen(keys)) : -EBADMSG;
+		free(keys);
+		if (e < 0)
+			return e;
+	}
+	json_array_foreach(json_object_get(root, "certs"), i, v)
+	{
+		const char *pem = json_string_value(v);
+
+		e = pem ? trust_import_cert(t, (const uint8_t *)pem, strlen(pem)) : -EBADMSG;
+		if (e < 0)
+			return e;
+	}
+	return 0;
+}
+
+int cityupdate_import_trust(struct trust *t, const uint8_t *body, size_t len, size_t *ret_sets,
+			    size_t *ret_certs)
+{
+	struct trust *scratch = NULL;
+	json_t *root, *jwks, *certs;
+	int e;
+
+	if (len == 0 || len > CITYUPDATE_BODY_MAX)
+		return -EBADMSG;
+	root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, NULL);
+	jwks = json_object_get(root, "jwks");
+	certs = json_object_get(root, "certs");
+	if (!json_is_object(root) || (jwks && !json_is_array(jwks)) ||
+	    (certs && !json_is_array(certs))) {
+		json_decref(root);
+		return -EBADMSG;
+	}
+	/* The dry run: same calls, a throw-away store, so the live one sees all or nothing. */
+	e = trust_open(NULL, &scratch);
+	if (e >= 0)
+		e = import_trust(scratch, root);
+	trust_free(scratch);
+	if (e >= 0)
+		e = import_trust(t, root);
+	if (e >= 0 && ret_sets)
+		*ret_sets = json_array_size(jwks);
+	if (e >= 0 && ret_certs)
+		*ret_certs = json_array_size(certs);
+	json_decref(root);
+	return e < 0 ? e : 0;
+}
+
 static int refuse(struct cityupdate *cu, int kind, int r)
 {
 	cu->stats.rejected++;
@@ -175,11 +382,32 @@ static int refuse(struct cityupdate *cu, int kind, int r)
 	return r;
 }
 
+/* Structure, signature over our topic, and for an alert its JSON: 0 or -EBADMSG/-ENOMEM. */
+static int verify(const struct cityupdate *cu, int kind, const uint8_t *payload, size_t len,
+		  int64_t *ret_issued, const uint8_t **ret_sig, const uint8_t **ret_body,
+		  size_t *ret_body_len)
+{
+	uint8_t *msg;
+	size_t msg_len;
+	int r;
+
+	r = cityupdate_split(payload, len, ret_issued, ret_sig, ret_body, ret_body_len);
+	if (r < 0)
+		return r;
+	msg = signed_bytes(cu->topics[kind], payload + 4, *ret_body, *ret_body_len, &msg_len);
+	if (!msg)
+		return -ENOMEM;
+	r = crypto_sign_verify_detached(*ret_sig, msg, msg_len, cu->key) == 0 ? 0 : -EBADMSG;
+	free(msg);
+	if (r >= 0 && kind == CITYUPDATE_ALERT)
+		r = cityupdate_parse_alert(*ret_body, *ret_body_len, NULL);
+	return r;
+}
+
 int cityupdate_handle(struct cityupdate *cu, const char *topic, const uint8_t *payload, size_t len)
 {
 	const uint8_t *sig, *body;
-	uint8_t *msg;
-	size_t body_len, msg_len;
+	size_t body_len;
 	int64_t issued;
 	struct handler *h;
 	int kind = -1, r;
@@ -191,25 +419,17 @@ int cityupdate_handle(struct cityupdate *cu, const char *topic, const uint8_t *p
 		return -ENOENT;
 	if (len == 0)
 		return refuse(cu, kind, -ENODATA);
-	r = cityupdate_split(payload, len, &issued, &sig, &body, &body_len);
-	if (r < 0)
-		return refuse(cu, kind, r);
-	msg = signed_bytes(topic, payload + 4, body, body_len, &msg_len);
-	if (!msg)
-		return refuse(cu, kind, -ENOMEM);
-	r = crypto_sign_verify_detached(sig, msg, msg_len, cu->key) == 0 ? 0 : -EBADMSG;
-	free(msg);
+	r = verify(cu, kind, payload, len, &issued, &sig, &body, &body_len);
 	if (r < 0)
 		return refuse(cu, kind, r);
 	h = &cu->h[kind];
-	if (h->have_last && issued == h->last_issued && memcmp(sig, h->last_sig, 64) == 0)
-		return -EALREADY;
-	if (h->have_last && issued <= h->last_issued)
+	if (h->have_last && issued == h->last_issued && memcmp(sig, h->last_sig, 64) == 0) {
+		/* The retained message again. Only one restored from disk and refused by the
+		 * handler then is offered once more (the handler may take it now). */
+		if (h->applied)
+			return -EALREADY;
+	} else if (h->have_last && issued <= h->last_issued) {
 		return refuse(cu, kind, -ESTALE);
-	if (kind == CITYUPDATE_ALERT) {
-		r = cityupdate_parse_alert(body, body_len, NULL);
-		if (r < 0)
-			return refuse(cu, kind, r);
 	}
 	if (h->fn) {
 		r = h->fn((enum cityupdate_kind)kind, body, body_len, issued, h->userdata);
@@ -217,10 +437,54 @@ int cityupdate_handle(struct cityupdate *cu, const char *topic, const uint8_t *p
 			return refuse(cu, kind, r);
 	}
 	h->have_last = true;
+	h->applied = true;
 	h->last_issued = issued;
 	memcpy(h->last_sig, sig, 64);
 	cu->stats.accepted++;
+	if (cu->store_dir && store_names[kind]) {
+		r = store_write(cu, (enum cityupdate_kind)kind, payload, len);
+		if (r < 0) {
+			cu->stats.store_errors++;
+			cu->stats.store_error = r;
+		}
+	}
 	return kind;
+}
+
+int cityupdate_restore(struct cityupdate *cu, enum cityupdate_kind kind)
+{
+	const uint8_t *sig, *body;
+	uint8_t *payload;
+	size_t len, body_len;
+	int64_t issued;
+	struct handler *h;
+	int r;
+
+	if ((unsigned)kind >= CITYUPDATE_KIND_COUNT_)
+		return -EINVAL;
+	r = store_read(cu, kind, &payload, &len);
+	if (r == -ENOENT)
+		return r;
+	if (r < 0)
+		return refuse(cu, (int)kind, r);
+	r = verify(cu, (int)kind, payload, len, &issued, &sig, &body, &body_len);
+	if (r < 0) {
+		free(payload);
+		return refuse(cu, (int)kind, r);
+	}
+	/* The guard holds from here on, whatever the handler says: the city did issue it. */
+	h = &cu->h[kind];
+	h->have_last = true;
+	h->applied = false;
+	h->last_issued = issued;
+	memcpy(h->last_sig, sig, 64);
+	r = h->fn ? h->fn(kind, body, body_len, issued, h->userdata) : 0;
+	free(payload);
+	if (r < 0)
+		return refuse(cu, (int)kind, r);
+	h->applied = true;
+	cu->stats.restored++;
+	return (int)kind;
 }
 
 void cityupdate_stats(const struct cityupdate *cu, struct cityupdate_stats *ret)

@@ -15,9 +15,15 @@
  *
  * Topics, relative to "passgate/v1/<city>/":
  *   kiosk/<kiosk>/daykeys   body: a sealed box for the kiosk (daykeys.h)
- *   trust                   body: a trust list update, handed over as is
+ *   trust                   body: a trust list update (cityupdate_import_trust())
  *   programs                body: a program/rule update, handed over as is
  *   venue/<venue>/alert     body: {"level": 0..9, "restrictions": ["..", ...]} (checked here)
+ *
+ * Durability (docs/events.md "Kept across restarts"): with a store directory set, the last
+ * accepted message of each kind except day keys is kept there as received (signature and all),
+ * and cityupdate_restore() re-verifies it at start and hands it to the handler again, so the
+ * kiosk judges with the city's last alert, programs and trust list before it reaches the broker,
+ * and the ordering guard (`issued`) survives a restart. Day keys never touch the disk.
  *
  * Nothing here logs; the counters and last error say what was refused and why.
  */
@@ -41,6 +47,7 @@ enum cityupdate_kind {
 };
 
 struct cityupdate;
+struct trust;
 
 /*
  * A handler gets the verified body, borrowed for the call, and the `issued` time. For
@@ -73,11 +80,51 @@ struct cityupdate_stats {
 	uint64_t accepted, rejected;
 	int last_error;			/* -errno of the last refused message, 0 if none */
 	enum cityupdate_kind last_kind; /* its kind, when it was one of our topics */
+	uint64_t restored;		/* stored messages handed over again at start */
+	uint64_t store_errors;		/* accepted messages that could not be kept on disk */
+	int store_error;		/* -errno of the last one, 0 if none */
 };
 void cityupdate_stats(const struct cityupdate *cu, struct cityupdate_stats *ret);
 
+/*
+ * Keep the last accepted message of each kind except CITYUPDATE_DAYKEYS in @dir (copied), as
+ * "<dir>/city-<kind>.signed" (cityupdate_store_name()), written atomically with mode 0600.
+ * Accepting a message is not undone when it cannot be written: the failure is counted in
+ * store_errors and store_error. NULL stops keeping messages.
+ */
+int cityupdate_set_store(struct cityupdate *cu, const char *dir);
+
+/* "city-trust.signed", "city-programs.signed", "city-alert.signed"; NULL for day keys. */
+const char *cityupdate_store_name(enum cityupdate_kind kind);
+
+/*
+ * At start, before any message from the broker: read the stored message of @kind, verify it
+ * exactly as cityupdate_handle() does (city key, our topic, alert JSON) and hand it to the
+ * handler. Returns the kind when it was handed over, -ENOENT when nothing is stored (or no
+ * store is set, or @kind is day keys), -EBADMSG when the stored message no longer verifies (the
+ * city key, city, venue or kiosk changed, or the file was altered: it is ignored, counted as
+ * rejected, and left for the next accepted message to replace), or the handler's error.
+ *
+ * A stored message that verifies sets the ordering guard even when the handler refuses it now,
+ * so that an older message is still -ESTALE; the same message from the broker is then offered
+ * to the handler again instead of being ignored as -EALREADY.
+ */
+int cityupdate_restore(struct cityupdate *cu, enum cityupdate_kind kind);
+
 /* Parse the alert JSON: 0 and *ret_level when it is valid, -EBADMSG otherwise. */
 int cityupdate_parse_alert(const uint8_t *body, size_t len, int *ret_level);
+
+/*
+ * Import a verified trust list update into @t, all or nothing. The body is
+ *   {"jwks": [{"iss": "https://...", "keys": [JWK, ...]}, ...], "certs": ["PEM", ...]}
+ * (both members optional). Everything is first imported into a scratch in-memory store with
+ * the same trust_import_*() calls, so one bad key set or certificate (-EBADMSG for the
+ * structure, or the trust store's -EINVAL) refuses the whole update before @t is touched; the
+ * second pass into @t can then fail only for want of memory. *ret_sets and *ret_certs (may be
+ * NULL) get the counts imported.
+ */
+int cityupdate_import_trust(struct trust *t, const uint8_t *body, size_t len, size_t *ret_sets,
+			    size_t *ret_certs);
 
 /* Split a signed payload without checking the signature (fuzzing, tools). */
 int cityupdate_split(const uint8_t *payload, size_t len, int64_t *ret_issued,

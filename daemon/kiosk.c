@@ -39,6 +39,7 @@
 #include "credential/cred.h"
 #include "credential/trust.h"
 #include "credential/verify.h"
+#include "daemon/cityupdate.h"
 #include "daemon/clockguard.h"
 #include "daemon/config.h"
 #include "daemon/hwconfig.h"
@@ -794,38 +795,17 @@ static int venue_context(struct kiosk *k, const struct config *cfg,
 
 /* ---- city updates (signature already checked by the reporter) ---- */
 
-/* {"jwks":[{"iss":"https://...","keys":[...]}], "certs":["-----BEGIN CERTIFICATE-----..."]} */
+/* All or nothing (cityupdate_import_trust()): a partly bad update leaves the store as it was. */
 static int on_trust_update(const uint8_t *body, size_t len, void *userdata)
 {
 	struct kiosk *k = userdata;
-	json_t *root, *v;
-	size_t i;
-	int e = 0;
+	size_t sets = 0, certs = 0;
+	int e;
 
-	root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, NULL);
-	if (!json_is_object(root)) {
-		json_decref(root);
-		return -EBADMSG;
-	}
-	json_array_foreach(json_object_get(root, "jwks"), i, v)
-	{
-		const char *iss = json_string_value(json_object_get(v, "iss"));
-		char *keys = json_dumps(v, JSON_COMPACT);
-
-		e = iss && keys ? trust_import_jwks(k->trust, iss, keys, strlen(keys)) : -EBADMSG;
-		free(keys);
-		if (e < 0)
-			break;
-	}
-	json_array_foreach(json_object_get(root, "certs"), i, v)
-	{
-		const char *pem = json_string_value(v);
-
-		if (e < 0)
-			break;
-		e = pem ? trust_import_cert(k->trust, (const uint8_t *)pem, strlen(pem)) : -EBADMSG;
-	}
-	json_decref(root);
+	e = cityupdate_import_trust(k->trust, body, len, &sets, &certs);
+	if (e >= 0)
+		log_info("trust list update: %zu issuer key set(s), %zu certificate(s)", sets,
+			 certs);
 	return e;
 }
 

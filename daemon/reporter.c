@@ -51,6 +51,8 @@ struct reporter {
 	/* A city update handled inside the uplink's dispatch may record events: the uplink is
 	 * kicked once libmosquitto has returned, never from inside its callback. */
 	bool in_uplink, kick_pending;
+	char state_dir[4096];  /* where cityupdate keeps the last updates (for the logs) */
+	uint64_t store_errors; /* cityupdate store failures already logged */
 };
 
 static int64_t wall_now(void)
@@ -205,6 +207,19 @@ static const char *const kind_names[CITYUPDATE_KIND_COUNT_] = {
 	[CITYUPDATE_ALERT] = "alert level",
 };
 
+/* Store failures do not undo an accepted update; they are logged once per new failure. */
+static void check_store(struct reporter *r)
+{
+	struct cityupdate_stats st;
+
+	cityupdate_stats(r->city, &st);
+	if (st.store_errors != r->store_errors)
+		log_warning("city update applied but not kept in the state directory: %s (the "
+			    "kiosk forgets it at the next start until the city sends it again)",
+			    strerror(-st.store_error));
+	r->store_errors = st.store_errors;
+}
+
 static void on_message(const char *topic, const void *payload, size_t len, void *userdata)
 {
 	struct reporter *r = userdata;
@@ -217,6 +232,52 @@ static void on_message(const char *topic, const void *payload, size_t len, void 
 		log_info("city update accepted: %s", kind_names[k]);
 	else if (k != -EALREADY && k != -ENODATA && k != -ENOENT)
 		log_warning("city update on %s refused: %s", topic, strerror(-k));
+	check_store(r);
+}
+
+/*
+ * The city's last trust list, programs and alert, as kept by cityupdate in the state directory,
+ * verified again and handed to the kiosk before the uplink has even started to connect: a
+ * kiosk restarted during an alert while the broker is unreachable judges under that alert
+ * from its first scan (docs/events.md "Kept across restarts").
+ */
+static void restore_city(struct reporter *r)
+{
+	static const enum cityupdate_kind kinds[] = { CITYUPDATE_TRUST, CITYUPDATE_PROGRAMS,
+						      CITYUPDATE_ALERT };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		int e = cityupdate_restore(r->city, kinds[i]);
+
+		if (e >= 0)
+			log_info("city update restored from the state directory: %s",
+				 kind_names[kinds[i]]);
+		else if (e == -EBADMSG)
+			log_warning("stored city update %s/%s ignored: it does not verify with "
+				    "the city key for this kiosk (key, city, venue or kiosk "
+				    "changed, or the file was altered)",
+				    r->state_dir, cityupdate_store_name(kinds[i]));
+		else if (e != -ENOENT)
+			log_warning("stored city update %s/%s not applied: %s", r->state_dir,
+				    cityupdate_store_name(kinds[i]), strerror(-e));
+	}
+}
+
+/* Verification of city messages; without a broker only what is stored can arrive. */
+static int setup_city(struct reporter *r, const struct config *c)
+{
+	int e;
+
+	e = cityupdate_new(c->mqtt.city_key, c->mqtt.city, c->venue.id, r->kiosk, &r->city);
+	if (e < 0)
+		return e;
+	e = cityupdate_set_store(r->city, c->state.dir);
+	for (int k = 0; e >= 0 && k < CITYUPDATE_KIND_COUNT_; k++)
+		e = cityupdate_set_handler(r->city, (enum cityupdate_kind)k, on_city_update, r);
+	if (e < 0)
+		return e;
+	restore_city(r);
+	return 0;
 }
 
 static int setup_uplink(struct reporter *r, const struct config *c)
@@ -240,18 +301,10 @@ static int setup_uplink(struct reporter *r, const struct config *c)
 	r_ = uplink_new(&uc, r->outbox, &r->uplink);
 	if (r_ < 0)
 		return r_;
-	if (c->mqtt.has_city_key) {
-		r_ = cityupdate_new(c->mqtt.city_key, c->mqtt.city, c->venue.id, c->mqtt.kiosk,
-				    &r->city);
-		if (r_ < 0)
-			return r_;
+	if (r->city) {
 		for (int k = 0; k < CITYUPDATE_KIND_COUNT_; k++) {
-			r_ = cityupdate_set_handler(r->city, (enum cityupdate_kind)k,
-						    on_city_update, r);
-			if (r_ >= 0)
-				r_ = uplink_subscribe(
-					r->uplink,
-					cityupdate_topic(r->city, (enum cityupdate_kind)k));
+			r_ = uplink_subscribe(r->uplink,
+					      cityupdate_topic(r->city, (enum cityupdate_kind)k));
 			if (r_ < 0)
 				return r_;
 		}
@@ -304,6 +357,16 @@ int reporter_new(const struct config *cfg, struct loop *loop, const struct repor
 	e = loop_add_module(loop, &daykeys_ops, r, &r->daykeys_mod);
 	if (e < 0)
 		goto fail;
+	snprintf(r->state_dir, sizeof(r->state_dir), "%s", cfg->state.dir);
+	/* Before the uplink exists: the stored updates are the kiosk's state from its first scan.
+	 */
+	if (cfg->mqtt.has_city_key && cfg->mqtt.city[0]) {
+		e = setup_city(r, cfg);
+		if (e < 0) {
+			log_error("city updates: %s", strerror(-e));
+			goto fail;
+		}
+	}
 	if (cfg->mqtt.host[0]) {
 		e = setup_uplink(r, cfg);
 		if (e < 0) {

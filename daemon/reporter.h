@@ -7,7 +7,10 @@
  * adds today's venue key for the pseudonym, commits the event to the outbox before anything is
  * published, and lets the uplink deliver it (DESIGN.md "Events and MQTT"). Inbound trust-list,
  * program and alert updates have had the city's signature checked (cityupdate.h) before they
- * reach the handlers registered here.
+ * reach the handlers registered here. The last accepted one of each is kept in the state
+ * directory, and reporter_new() hands the stored ones, verified again, to the handlers before
+ * it returns and before the uplink starts to connect (docs/events.md "Kept across restarts"):
+ * the handlers must therefore work before reporter_new() has returned.
  *
  * Ownership: struct reporter is created by reporter_new() and freed with reporter_free()
  * (before loop_free()); @loop is borrowed until then, @cfg only during reporter_new() (a

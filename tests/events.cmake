@@ -6,6 +6,9 @@ if(TARGET passgate_events)
 	add_executable(uplink_publisher ${CMAKE_CURRENT_SOURCE_DIR}/integration/uplink_publisher.c)
 	target_link_libraries(uplink_publisher PRIVATE passgate_events)
 	target_include_directories(uplink_publisher PRIVATE ${CMAKE_SOURCE_DIR})
+	add_executable(city_sign ${CMAKE_CURRENT_SOURCE_DIR}/integration/city_sign.c)
+	target_link_libraries(city_sign PRIVATE passgate_events PkgConfig::SODIUM)
+	target_include_directories(city_sign PRIVATE ${CMAKE_SOURCE_DIR})
 endif()
 
 passgate_test(test_events LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_events.c
@@ -13,6 +16,9 @@ passgate_test(test_events LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/te
 passgate_test(test_events_city LABEL unit
 	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_events_city.c
 	LIBS passgate_events PkgConfig::SODIUM)
+passgate_test(test_events_city_store LABEL unit
+	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_events_city_store.c
+	LIBS passgate_events PkgConfig::SODIUM PkgConfig::JANSSON)
 passgate_test(test_outbox LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_outbox.c
 	LIBS passgate_events)
 
@@ -28,6 +34,13 @@ if(MOSQUITTO_BROKER)
 				${CMAKE_CURRENT_SOURCE_DIR}/integration/events_uplink.py
 				${MOSQUITTO_BROKER} $<TARGET_FILE:uplink_publisher> ${mode})
 	endforeach()
+endif()
+
+# The city's last alert kept in the state dir, applied at start with the broker unreachable.
+if(TARGET passgated AND TARGET city_sign)
+	passgate_script_test(events_city_restore LABEL integration TIMEOUT 60
+		COMMAND ${PASSGATE_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/integration/events_city_restore.py
+			$<TARGET_FILE:passgated> $<TARGET_FILE:city_sign>)
 endif()
 
 # Fuzz: every parser of what the city sends (STYLE.md §11).
