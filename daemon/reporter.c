@@ -451,3 +451,13 @@ void reporter_describe(struct reporter *r, char *buf, size_t size)
 		 (unsigned long long)os.rows, (unsigned long long)os.dropped,
 		 (unsigned long long)os.lost, r->had_key ? "yes" : "none");
 }
+
+int reporter_restore_city_trust(struct reporter *r)
+{
+	int e;
+
+	if (!r->city)
+		return 0;
+	e = cityupdate_restore(r->city, CITYUPDATE_TRUST);
+	return e == -ENOENT ? 0 : e < 0 ? e : 0;
+}

@@ -56,6 +56,13 @@ int reporter_record(struct reporter *r, const struct events_check *ck, int64_t n
  */
 void reporter_set_judging(struct reporter *r, const char *why);
 
+/*
+ * Hand the city's stored trust-list update to the trust handler again: after a reload has
+ * rebuilt the trust store from the configuration, the city's keys must not be lost until the
+ * next message. 0 when there is none (or no city key), -errno when it no longer verifies.
+ */
+int reporter_restore_city_trust(struct reporter *r);
+
 /* One line for STATUS= and logs: uplink, outbox and day-key state. */
 void reporter_describe(struct reporter *r, char *buf, size_t size);
 
