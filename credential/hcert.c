@@ -23,6 +23,7 @@
 
 #include "credential/cbor_bounds.h"
 #include "credential/hcert.h"
+#include "credential/isotime.h"
 #include "credential/sig.h"
 
 #define CWT_ISS		1
@@ -242,20 +243,6 @@ static int check_dob(char *s)
 	return 0;
 }
 
-static int days_from_civil(int y, unsigned m, unsigned d, int64_t *ret)
-{
-	/* Howard Hinnant's days_from_civil: proleptic Gregorian, no time zone involved. */
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (int64_t)(m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	*ret = era * 146097 + doe - 719468;
-	return 0;
-}
-
 int hcert_parse_datetime(const char *s, int64_t *ret)
 {
 	int y, mo, d, h, mi, sec, off = 0;
@@ -303,7 +290,7 @@ int hcert_parse_datetime(const char *s, int64_t *ret)
 	}
 	if (*p)
 		return -EINVAL;
-	days_from_civil(y, (unsigned)mo, (unsigned)d, &days);
+	days = isotime_days_from_civil(y, mo, d);
 	*ret = days * 86400 + h * 3600 + mi * 60 + sec - (int64_t)off * 60;
 	return 0;
 }

@@ -13,21 +13,22 @@
 
 #include "credential/isotime.h"
 
-int64_t isotime_days_from_civil(int64_t y, unsigned m, unsigned d)
+/* Howard Hinnant's days_from_civil: eras of 400 years (146097 days), years from March. */
+int64_t isotime_days_from_civil(int64_t y, int64_t m, int64_t d)
 {
 	int64_t era, yoe, doy, doe;
 
 	y -= m <= 2;
 	era = (y >= 0 ? y : y - 399) / 400;
 	yoe = y - era * 400;
-	doy = (153 * (int64_t)(m > 2 ? m - 3 : m + 9) + 2) / 5 + (int64_t)d - 1;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+void isotime_civil_from_days(int64_t z, int64_t *ret_y, int64_t *ret_m, int64_t *ret_d)
 {
-	int64_t era, doe, yoe, doy, mp;
+	int64_t era, doe, yoe, doy, mp, m;
 
 	z += 719468;
 	era = (z >= 0 ? z : z - 146096) / 146097;
@@ -35,9 +36,20 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
 	mp = (5 * doy + 2) / 153;
-	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
+	m = mp < 10 ? mp + 3 : mp - 9;
+	*ret_d = doy - (153 * mp + 2) / 5 + 1;
+	*ret_m = m;
+	*ret_y = yoe + era * 400 + (m <= 2);
+}
+
+int isotime_days_in_month(int64_t y, int64_t m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	if (m < 1 || m > 12)
+		return 0;
+	return days[m - 1] + (m == 2 && leap);
 }
 
 static bool digits(const char *s, size_t n, unsigned *ret)
@@ -53,14 +65,6 @@ static bool digits(const char *s, size_t n, unsigned *ret)
 	return true;
 }
 
-static unsigned month_days(unsigned y, unsigned m)
-{
-	static const unsigned days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	return m == 2 && leap ? 29 : days[m - 1];
-}
-
 int isotime_parse(const char *s, int64_t *ret)
 {
 	unsigned y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0;
@@ -71,7 +75,7 @@ int isotime_parse(const char *s, int64_t *ret)
 	if (strlen(s) < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
 	    s[7] != '-' || !digits(s + 8, 2, &d))
 		return -EINVAL;
-	if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo))
+	if (mo < 1 || mo > 12 || d < 1 || d > (unsigned)isotime_days_in_month(y, mo))
 		return -EINVAL;
 	p = s + 10;
 	if (*p == 0)
@@ -123,15 +127,15 @@ done:
 void isotime_format(int64_t t, char buf[ISOTIME_MAX])
 {
 	int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400, y;
-	int64_t rem = t - days * 86400;
-	unsigned m, d;
+	int64_t rem = t - days * 86400, m, d;
 
-	civil_from_days(days, &y, &m, &d);
+	isotime_civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999) {
 		snprintf(buf, ISOTIME_MAX, "%s",
 			 y < 0 ? "0000-01-01T00:00:00Z" : "9999-12-31T23:59:59Z");
 		return;
 	}
-	snprintf(buf, ISOTIME_MAX, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)y, m, d,
-		 (unsigned)(rem / 3600), (unsigned)(rem % 3600 / 60), (unsigned)(rem % 60));
+	snprintf(buf, ISOTIME_MAX, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)y, (unsigned)m,
+		 (unsigned)d, (unsigned)(rem / 3600), (unsigned)(rem % 3600 / 60),
+		 (unsigned)(rem % 60));
 }

@@ -4,8 +4,7 @@
  * date-time formats of CertLogic (spec 1.3.3, "Offset date-time" and "DCC Date of birth"), ISO
  * 8601 instants for --at, and the local date of an instant in the venue's IANA zone.
  *
- * Day numbers use the well-known era/day-of-era decomposition so that any 64-bit year range
- * the callers allow converts exactly, without the C library's time_t limits. Local dates are
+ * Day numbers come from credential/isotime.h (the one calendar passgate has). Local dates are
  * the one place that needs the zone database; there we rely on the C library (TZ + tzset +
  * localtime_r) rather than parse TZif ourselves. See datetime.h on thread safety.
  */
@@ -18,46 +17,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "credential/isotime.h"
 #include "rules/datetime.h"
 
 #define MS_PER_DAY 86400000LL
-
-int64_t rules_days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-void rules_civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-int rules_days_in_month(int64_t y, int64_t m)
-{
-	static const int dim[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	if (m < 1 || m > 12)
-		return 0;
-	return dim[m - 1] + (m == 2 && leap);
-}
 
 /* Read exactly @n digits at *p; advances *p. */
 static int digits(const char **p, int n, int64_t *ret)
@@ -85,10 +48,10 @@ static int parse_date_part(const char **p, bool allow_partial, int64_t *ret_days
 		(*p)++;
 		if (digits(p, 2, &m) < 0 || m < 1 || m > 12)
 			return -EINVAL;
-		d = rules_days_in_month(y, m);
+		d = isotime_days_in_month(y, m);
 		if (**p == '-') {
 			(*p)++;
-			if (digits(p, 2, &d) < 0 || d < 1 || d > rules_days_in_month(y, m))
+			if (digits(p, 2, &d) < 0 || d < 1 || d > isotime_days_in_month(y, m))
 				return -EINVAL;
 		} else if (!allow_partial) {
 			return -EINVAL;
@@ -96,7 +59,7 @@ static int parse_date_part(const char **p, bool allow_partial, int64_t *ret_days
 	} else if (!allow_partial) {
 		return -EINVAL;
 	}
-	*ret_days = rules_days_from_civil(y, m, d);
+	*ret_days = isotime_days_from_civil(y, m, d);
 	return 0;
 }
 
@@ -126,7 +89,7 @@ void rules_date_format(int64_t days, char *buf, size_t size)
 	int64_t y, m, d;
 	char *p = buf;
 
-	rules_civil_from_days(days, &y, &m, &d);
+	isotime_civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999 || size < 11) {
 		snprintf(buf, size, "%04lld-%02lld-%02lld", (long long)y, (long long)m,
 			 (long long)d);
@@ -250,7 +213,7 @@ void rules_dt_format(int64_t ms, char *buf, size_t size)
 	int64_t tod = ms - days * MS_PER_DAY, y, m, d;
 	char *p = buf;
 
-	rules_civil_from_days(days, &y, &m, &d);
+	isotime_civil_from_days(days, &y, &m, &d);
 	if (y >= 0 && y <= 9999 && size >= 25) {
 		rules_date_format(days, buf, size);
 		p += 10;
@@ -303,7 +266,7 @@ int rules_time_parse(const char *s, const char *tz, int64_t *ret_unix)
 
 		if (!tz || !rules_tz_valid(tz) || use_zone(tz) < 0)
 			return -EINVAL;
-		rules_civil_from_days(days, &y, &m, &d);
+		isotime_civil_from_days(days, &y, &m, &d);
 		if (y < 1900 || y > 9999)
 			return -EINVAL;
 		tm.tm_year = (int)(y - 1900);
@@ -357,7 +320,7 @@ int rules_local_days(int64_t unix_time, const char *tz, int64_t *ret_days)
 		return r;
 	if (!localtime_r(&t, &tm))
 		return -EOVERFLOW;
-	*ret_days = rules_days_from_civil((int64_t)tm.tm_year + 1900, (int64_t)tm.tm_mon + 1,
-					  tm.tm_mday);
+	*ret_days = isotime_days_from_civil((int64_t)tm.tm_year + 1900, (int64_t)tm.tm_mon + 1,
+					    tm.tm_mday);
 	return 0;
 }

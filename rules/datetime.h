@@ -16,12 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d (m 1..12, d 1..31, no check). */
-int64_t rules_days_from_civil(int64_t y, int64_t m, int64_t d);
-/* The inverse of rules_days_from_civil(). */
-void rules_civil_from_days(int64_t days, int64_t *y, int64_t *m, int64_t *d);
-/* Days in month m (1..12) of year y. */
-int rules_days_in_month(int64_t y, int64_t m);
+/* Day numbers (days since 1970-01-01) and months: isotime_days_from_civil(),
+ * isotime_civil_from_days() and isotime_days_in_month() in credential/isotime.h. */
 
 /* Parse a strict local date "YYYY-MM-DD" (a real calendar date) into days since the epoch. */
 int rules_date_parse(const char *s, int64_t *ret_days);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "credential/isotime.h"
 #include "rules/datetime.h"
 #include "rules/judge.h"
 #include "rules/logic.h"
@@ -130,8 +131,8 @@ static json_t *age_from_dob(const char *dob, int64_t check_days)
 
 	if (rules_date_parse(dob, &birth) < 0 || birth > check_days)
 		return json_null();
-	rules_civil_from_days(birth, &by, &bm, &bd);
-	rules_civil_from_days(check_days, &y, &m, &d);
+	isotime_civil_from_days(birth, &by, &bm, &bd);
+	isotime_civil_from_days(check_days, &y, &m, &d);
 	age = y - by - ((m < bm || (m == bm && d < bd)) ? 1 : 0);
 	return json_integer(age);
 }

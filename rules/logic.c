@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "credential/isotime.h"
 #include "rules/datetime.h"
 #include "rules/logic.h"
 
@@ -399,15 +400,15 @@ static int64_t plus_time(int64_t ms, int64_t amount, int unit)
 
 	switch (unit) {
 	case 0: /* year: the day overflows into the next month, as Date does (02-29 + 1y) */
-		rules_civil_from_days(days, &y, &m, &d);
-		days = rules_days_from_civil(y + amount, m, 1) + d - 1;
+		isotime_civil_from_days(days, &y, &m, &d);
+		days = isotime_days_from_civil(y + amount, m, 1) + d - 1;
 		return days * MS_PER_DAY + tod;
 	case 1: /* month */
-		rules_civil_from_days(days, &y, &m, &d);
+		isotime_civil_from_days(days, &y, &m, &d);
 		total = y * 12 + (m - 1) + amount;
 		ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
 		nm = total - ny * 12 + 1;
-		days = rules_days_from_civil(ny, nm, 1) + d - 1;
+		days = isotime_days_from_civil(ny, nm, 1) + d - 1;
 		return days * MS_PER_DAY + tod;
 	case 2:
 		return ms + amount * MS_PER_DAY;
