@@ -20,57 +20,16 @@
 #include "credential/isotime.h"
 #include "rules/datetime.h"
 
-#define MS_PER_DAY 86400000LL
-
-/* Read exactly @n digits at *p; advances *p. */
-static int digits(const char **p, int n, int64_t *ret)
-{
-	int64_t v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)(*p)[i]))
-			return -EINVAL;
-		v = v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	*ret = v;
-	return 0;
-}
-
-/* YYYY[-MM[-DD]] at *p; a partial date is the last day consistent with it (dccDateOfBirth). */
-static int parse_date_part(const char **p, bool allow_partial, int64_t *ret_days)
-{
-	int64_t y, m = 12, d = 31;
-
-	if (digits(p, 4, &y) < 0)
-		return -EINVAL;
-	if (**p == '-') {
-		(*p)++;
-		if (digits(p, 2, &m) < 0 || m < 1 || m > 12)
-			return -EINVAL;
-		d = isotime_days_in_month(y, m);
-		if (**p == '-') {
-			(*p)++;
-			if (digits(p, 2, &d) < 0 || d < 1 || d > isotime_days_in_month(y, m))
-				return -EINVAL;
-		} else if (!allow_partial) {
-			return -EINVAL;
-		}
-	} else if (!allow_partial) {
-		return -EINVAL;
-	}
-	*ret_days = isotime_days_from_civil(y, m, d);
-	return 0;
-}
+#define MS_PER_DAY ISOTIME_MS_PER_DAY
 
 int rules_date_parse(const char *s, int64_t *ret_days)
 {
-	const char *p = s;
-	int64_t days;
+	int64_t ms;
 
-	if (!s || parse_date_part(&p, false, &days) < 0 || *p != '\0')
+	/* A full date alone: isotime_scan() found no time. */
+	if (isotime_scan(s, 0, &ms) != 0)
 		return -EINVAL;
-	*ret_days = days;
+	*ret_days = isotime_floor_div(ms, MS_PER_DAY);
 	return 0;
 }
 
@@ -103,113 +62,24 @@ void rules_date_format(int64_t days, char *buf, size_t size)
 	*p = '\0';
 }
 
-/*
- * Time zone designator of CertLogic: Z, or [+-] then h, hh, hmm, hhmm, h:mm or hh:mm.
- * The forms without a colon are told apart by their digit count (1..4).
- */
-static int parse_offset(const char **p, int64_t *ret_minutes)
-{
-	const char *q = *p;
-	int64_t sign, h = 0, mi = 0;
-	size_t n = 0;
-
-	if (*q == 'Z') {
-		*p = q + 1;
-		*ret_minutes = 0;
-		return 0;
-	}
-	if (*q != '+' && *q != '-')
-		return -EINVAL;
-	sign = *q == '-' ? -1 : 1;
-	q++;
-	while (isdigit((unsigned char)q[n]))
-		n++;
-	if (n == 0 || n > 4)
-		return -EINVAL;
-	if (q[n] == ':') {
-		if (n > 2)
-			return -EINVAL;
-		if (digits(&q, (int)n, &h) < 0)
-			return -EINVAL;
-		q++;
-		if (digits(&q, 2, &mi) < 0)
-			return -EINVAL;
-	} else if (n <= 2) {
-		if (digits(&q, (int)n, &h) < 0)
-			return -EINVAL;
-	} else {
-		if (digits(&q, (int)n - 2, &h) < 0 || digits(&q, 2, &mi) < 0)
-			return -EINVAL;
-	}
-	if (h > 23 || mi > 59)
-		return -EINVAL;
-	*p = q;
-	*ret_minutes = sign * (h * 60 + mi);
-	return 0;
-}
-
-/* hh:mm[:ss[.S...]] at *p into milliseconds of the day; seconds optional when @need_sec false. */
-static int parse_time_part(const char **p, bool need_sec, int64_t *ret_ms)
-{
-	int64_t h, mi, sec = 0, frac = 0;
-	int scale = 100;
-
-	if (digits(p, 2, &h) < 0 || **p != ':')
-		return -EINVAL;
-	(*p)++;
-	if (digits(p, 2, &mi) < 0)
-		return -EINVAL;
-	if (**p == ':') {
-		(*p)++;
-		if (digits(p, 2, &sec) < 0)
-			return -EINVAL;
-		if (**p == '.') {
-			(*p)++;
-			if (!isdigit((unsigned char)**p))
-				return -EINVAL;
-			/* Any number of decimals; beyond the third they are dropped (round down).
-			 */
-			while (isdigit((unsigned char)**p)) {
-				frac += (**p - '0') * scale;
-				scale /= 10;
-				(*p)++;
-			}
-		}
-	} else if (need_sec) {
-		return -EINVAL;
-	}
-	if (h > 23 || mi > 59 || sec > 59)
-		return -EINVAL;
-	*ret_ms = ((h * 60 + mi) * 60 + sec) * 1000 + frac;
-	return 0;
-}
-
 int rules_dt_parse(const char *s, int64_t *ret_ms)
 {
-	const char *p = s;
-	int64_t days, tod = 0, off = 0;
+	int64_t ms;
+	int r = isotime_scan(s, ISOTIME_PARTIAL_DATE, &ms);
 
-	if (!s || parse_date_part(&p, true, &days) < 0)
+	/*
+	 * CertLogic differs from isotime_parse() in three ways: partial dates (dccDateOfBirth),
+	 * a time must have seconds (every form the spec lists does), and no offset means Z.
+	 */
+	if (r < 0 || ((r & ISOTIME_TIME) && !(r & ISOTIME_SECONDS)))
 		return -EINVAL;
-	if (*p == 'T') {
-		/* Only a full date may carry a time. */
-		if (p - s != 10)
-			return -EINVAL;
-		p++;
-		if (parse_time_part(&p, true, &tod) < 0)
-			return -EINVAL;
-		if (*p != '\0' && parse_offset(&p, &off) < 0)
-			return -EINVAL;
-	}
-	if (*p != '\0')
-		return -EINVAL;
-	*ret_ms = days * MS_PER_DAY + tod - off * 60000;
+	*ret_ms = ms;
 	return 0;
 }
 
 void rules_dt_format(int64_t ms, char *buf, size_t size)
 {
-	int64_t days = ms >= 0 ? ms / MS_PER_DAY : -((-ms + MS_PER_DAY - 1) / MS_PER_DAY);
+	int64_t days = isotime_floor_div(ms, MS_PER_DAY);
 	int64_t tod = ms - days * MS_PER_DAY, y, m, d;
 	char *p = buf;
 
@@ -250,41 +120,37 @@ static int use_zone(const char *tz)
 
 int rules_time_parse(const char *s, const char *tz, int64_t *ret_unix)
 {
-	const char *p = s;
-	int64_t days, tod, off;
+	struct tm tm = { 0 };
+	int64_t ms, days, tod, y, m, d;
+	time_t t;
+	int r = isotime_scan(s, 0, &ms);
 
-	if (!s || parse_date_part(&p, false, &days) < 0 || (*p != 'T' && *p != ' '))
+	/* An instant needs a time of day; with an offset it is isotime_parse()'s reading. */
+	if (r < 0 || !(r & ISOTIME_TIME))
 		return -EINVAL;
-	p++;
-	if (parse_time_part(&p, false, &tod) < 0)
-		return -EINVAL;
-	if (*p == '\0') {
-		/* Local wall time in the venue's zone: let mktime resolve the offset. */
-		struct tm tm = { 0 };
-		int64_t y, m, d;
-		time_t t;
-
-		if (!tz || !rules_tz_valid(tz) || use_zone(tz) < 0)
-			return -EINVAL;
-		isotime_civil_from_days(days, &y, &m, &d);
-		if (y < 1900 || y > 9999)
-			return -EINVAL;
-		tm.tm_year = (int)(y - 1900);
-		tm.tm_mon = (int)(m - 1);
-		tm.tm_mday = (int)d;
-		tm.tm_hour = (int)(tod / 3600000);
-		tm.tm_min = (int)(tod / 60000 % 60);
-		tm.tm_sec = (int)(tod / 1000 % 60);
-		tm.tm_isdst = -1;
-		t = mktime(&tm);
-		if (t == (time_t)-1)
-			return -EINVAL;
-		*ret_unix = (int64_t)t;
+	if (r & ISOTIME_OFFSET) {
+		*ret_unix = isotime_floor_div(ms, 1000);
 		return 0;
 	}
-	if (parse_offset(&p, &off) < 0 || *p != '\0')
+	/* The difference: local wall time in the venue's zone, its offset resolved by mktime. */
+	if (!tz || !rules_tz_valid(tz) || use_zone(tz) < 0)
 		return -EINVAL;
-	*ret_unix = days * 86400 + tod / 1000 - off * 60;
+	days = isotime_floor_div(ms, MS_PER_DAY);
+	tod = ms - days * MS_PER_DAY;
+	isotime_civil_from_days(days, &y, &m, &d);
+	if (y < 1900 || y > 9999)
+		return -EINVAL;
+	tm.tm_year = (int)(y - 1900);
+	tm.tm_mon = (int)(m - 1);
+	tm.tm_mday = (int)d;
+	tm.tm_hour = (int)(tod / 3600000);
+	tm.tm_min = (int)(tod / 60000 % 60);
+	tm.tm_sec = (int)(tod / 1000 % 60);
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (t == (time_t)-1)
+		return -EINVAL;
+	*ret_unix = (int64_t)t;
 	return 0;
 }
 

@@ -26,9 +26,10 @@ void rules_date_format(int64_t days, char *buf, size_t size);
 
 /*
  * Parse a CertLogic date or date-time (CertLogic spec 1.3.3, "Offset date-time"): YYYY, YYYY-MM
- * (the last day consistent with it, as dccDateOfBirth), YYYY-MM-DD, then optionally
- * Thh:mm:ss[.S...] and Z or [+-]h[h][[:]mm]; no offset means Z. Result in milliseconds since
- * the epoch, sub-milliseconds dropped. -EINVAL on anything else, including impossible dates.
+ * (the last day consistent with it, as dccDateOfBirth), YYYY-MM-DD, or a date-time with seconds
+ * as isotime_scan() reads it (every offset form of the spec's list); no offset means Z. Result
+ * in milliseconds since the epoch, sub-milliseconds dropped. -EINVAL on anything else,
+ * including impossible dates.
  */
 int rules_dt_parse(const char *s, int64_t *ret_ms);
 /* "YYYY-MM-DDThh:mm:ss.mmmZ" of @ms into buf (>= 32 bytes). */
@@ -36,8 +37,8 @@ void rules_dt_format(int64_t ms, char *buf, size_t size);
 
 /*
  * Parse an ISO 8601 instant for --at and context values: YYYY-MM-DDThh:mm[:ss[.S]] followed by
- * Z or an offset ±hh:mm / ±hhmm / ±hh. Without an offset the time is local to @tz (which must
- * then be non-NULL and valid). Result in Unix seconds.
+ * an offset as isotime_scan() reads it (Z, ±hh:mm, ±hhmm, ±hh, ...). Without an offset the time
+ * is local to @tz (which must then be non-NULL and valid). Result in Unix seconds.
  */
 int rules_time_parse(const char *s, const char *tz, int64_t *ret_unix);
 
