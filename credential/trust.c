@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "credential/b64url.h"
 #include "credential/cred.h"
 #include "credential/json_bounds.h"
 #include "credential/jwk.h"
@@ -591,49 +592,15 @@ out:
 	return r;
 }
 
-/* Standard base64 (RFC 4648 §4) of the 8-byte DCC kid, as `trust list` prints it. */
-static int b64std_decode8(const char *s, uint8_t out[8])
+/* Standard base64 (RFC 4648 §4) of the 8-byte DCC kid, as `trust list` prints it: 11
+ * characters and one '='. */
+static int kid_decode(const char *s, uint8_t out[8])
 {
-	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	uint32_t acc = 0;
-	unsigned bits = 0, o = 0;
+	size_t n;
 
-	if (strlen(s) != 12 || strcmp(s + 11, "=") != 0)
+	if (strlen(s) != 12 || s[11] != '=' || b64std_decode_buf(s, 12, out, 8, &n) < 0 || n != 8)
 		return -EINVAL;
-	for (int i = 0; i < 11; i++) {
-		const char *p = strchr(a, s[i]);
-
-		if (!p || !*p)
-			return -EINVAL;
-		acc = (acc << 6) | (uint32_t)(p - a);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o < 8)
-				out[o++] = (uint8_t)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	return o == 8 ? 0 : -EINVAL;
-}
-
-static void b64std_encode8(const uint8_t in[8], char out[13])
-{
-	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	uint32_t acc = 0;
-	unsigned bits = 0, o = 0;
-
-	for (int i = 0; i < 8; i++) {
-		acc = (acc << 8) | in[i];
-		bits += 8;
-		while (bits >= 6) {
-			bits -= 6;
-			out[o++] = a[(acc >> bits) & 63];
-		}
-	}
-	out[o++] = a[(acc << (6 - bits)) & 63];
-	out[o++] = '=';
-	out[o] = 0;
+	return 0;
 }
 
 static int run_delete(sqlite3 *db, const char *sql, const void *key, int key_len, bool blob,
@@ -675,7 +642,7 @@ int trust_remove(struct trust *t, const char *id)
 		if (r < 0)
 			goto rollback;
 	}
-	if (b64std_decode8(id, kid) == 0) {
+	if (kid_decode(id, kid) == 0) {
 		r = run_delete(t->db, "DELETE FROM dcc_cert WHERE kid = ?1", kid, 8, true,
 			       &changes);
 		if (r < 0)
@@ -759,7 +726,7 @@ int trust_list(const struct trust *t, int (*fn)(const char *json_line, void *use
 		json_t *o, *u;
 
 		if (sqlite3_column_bytes(st, 0) == 8)
-			b64std_encode8(sqlite3_column_blob(st, 0), kid);
+			b64std_encode_buf(sqlite3_column_blob(st, 0), 8, kid, sizeof(kid));
 		u = json_array();
 		if (usage & SIG_USAGE_TEST)
 			json_array_append_new(u, json_string("test"));
