@@ -448,8 +448,9 @@ static int eval_dob(struct ev *ev, const json_t *args, const json_t *data, json_
 	r = eval(ev, json_array_get(args, 0), data, &s);
 	if (r < 0)
 		return r;
-	if (!json_is_string(s) || strchr(json_string_value(s), 'T') ||
-	    rules_dt_parse(json_string_value(s), &ms) < 0)
+	/* A date alone: isotime_scan() returns 0 when it found no time of any spelling. */
+	if (!json_is_string(s) ||
+	    isotime_scan(json_string_value(s), ISOTIME_PARTIAL_DATE, &ms) != 0)
 		r = EFAIL(ev, "\"dccDateOfBirth\" needs a date YYYY, YYYY-MM or YYYY-MM-DD");
 	json_decref(s);
 	if (r < 0)

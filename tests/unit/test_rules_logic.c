@@ -99,6 +99,8 @@ static void test_strict_errors(void **state)
 	expect_error("{\"plusTime\":[\"2021-01-01\",0,\"week\"]}", "null");
 	expect_error("{\"plusTime\":[\"2021-01-01\",{\"var\":\"n\"},\"day\"]}", "{\"n\":1}");
 	expect_error("{\"dccDateOfBirth\":[\"2021-01-01T00:00:00Z\"]}", "null");
+	expect_error("{\"dccDateOfBirth\":[\"2021-01-01 00:00:00Z\"]}", "null");
+	expect_error("{\"dccDateOfBirth\":[\"2021-01-01t00:00:00\"]}", "null");
 	expect_error("{\"===\":[[1],[1]]}", "null");
 	expect_error("{\"+\":[1,\"1\"]}", "null");
 	expect_error("{\"+\":[9223372036854775807,1]}", "null");
