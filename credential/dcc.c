@@ -22,6 +22,7 @@
 
 #include "credential/base45.h"
 #include "credential/cose.h"
+#include "credential/b64url.h"
 #include "credential/dcc.h"
 #include "credential/hcert.h"
 #include "credential/inflate.h"
@@ -31,32 +32,6 @@
 
 #define DCC_PREFIX  "HC1:"
 #define DCC_KID_LEN 8
-
-/* Standard base64 with padding (RFC 4648 §4), as DCC kids are written in trust lists. */
-static void base64(const uint8_t *in, size_t len, char *out, size_t size)
-{
-	static const char tab[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t o = 0;
-
-	if ((len + 2) / 3 * 4 + 1 > size) {
-		out[0] = '\0';
-		return;
-	}
-	for (size_t i = 0; i < len; i += 3) {
-		unsigned v = (unsigned)in[i] << 16;
-
-		if (i + 1 < len)
-			v |= (unsigned)in[i + 1] << 8;
-		if (i + 2 < len)
-			v |= in[i + 2];
-		out[o++] = tab[v >> 18 & 63];
-		out[o++] = tab[v >> 12 & 63];
-		out[o++] = i + 1 < len ? tab[v >> 6 & 63] : '=';
-		out[o++] = i + 2 < len ? tab[v & 63] : '=';
-	}
-	out[o] = '\0';
-}
 
 struct signer_search {
 	const uint8_t *tbs;
@@ -203,7 +178,8 @@ int dcc_verify(const struct trust *t, const char *text, size_t len, int64_t now,
 		goto done_cose;
 	}
 	if (cose_sign1_kid(m, &kid, &kid_len) == 0)
-		base64(kid, kid_len, ret->kid, sizeof(ret->kid));
+		/* Standard base64, as DCC kids are written in trust lists; too long a kid is "". */
+		b64std_encode_buf(kid, kid_len, ret->kid, sizeof(ret->kid));
 
 	/* The record is filled in a heap copy so that personal data reaches *ret only when the
 	 * whole credential verified. */

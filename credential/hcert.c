@@ -23,6 +23,7 @@
 
 #include "credential/cbor_bounds.h"
 #include "credential/hcert.h"
+#include "credential/isotime.h"
 #include "credential/sig.h"
 
 #define CWT_ISS		1
@@ -242,69 +243,19 @@ static int check_dob(char *s)
 	return 0;
 }
 
-static int days_from_civil(int y, unsigned m, unsigned d, int64_t *ret)
-{
-	/* Howard Hinnant's days_from_civil: proleptic Gregorian, no time zone involved. */
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (int64_t)(m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	*ret = era * 146097 + doe - 719468;
-	return 0;
-}
-
 int hcert_parse_datetime(const char *s, int64_t *ret)
 {
-	int y, mo, d, h, mi, sec, off = 0;
-	int64_t days;
-	const char *p;
+	int64_t ms;
+	int r = isotime_scan(s, 0, &ms);
 
-	if (strlen(s) < 19 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
-	    !digits(s + 8, 2) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-	    !digits(s + 11, 2) || s[13] != ':' || !digits(s + 14, 2) || s[16] != ':' ||
-	    !digits(s + 17, 2))
+	/*
+	 * Unlike isotime_parse(): the schema's date-time has seconds, so a date or "Thh:mm" is
+	 * refused; and a date-time without an offset is read as UTC, as issuers write "sc" that
+	 * way (hcert.h).
+	 */
+	if (r < 0 || !(r & ISOTIME_SECONDS))
 		return -EINVAL;
-	y = atoi(s);
-	mo = atoi(s + 5);
-	d = atoi(s + 8);
-	h = atoi(s + 11);
-	mi = atoi(s + 14);
-	sec = atoi(s + 17);
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-		return -EINVAL;
-	p = s + 19;
-	if (*p == '.') {
-		p++;
-		if (!digits(p, 1))
-			return -EINVAL;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		int sign = *p == '-' ? -1 : 1;
-
-		if (!digits(p + 1, 2))
-			return -EINVAL;
-		if (p[3] == ':' && digits(p + 4, 2)) {
-			off = atoi(p + 1) * 60 + atoi(p + 4);
-			p += 6;
-		} else if (digits(p + 3, 2)) {
-			off = ((p[1] - '0') * 10 + (p[2] - '0')) * 60 + atoi(p + 3);
-			p += 5;
-		} else {
-			return -EINVAL;
-		}
-		off *= sign;
-	}
-	if (*p)
-		return -EINVAL;
-	days_from_civil(y, (unsigned)mo, (unsigned)d, &days);
-	*ret = days * 86400 + h * 3600 + mi * 60 + sec - (int64_t)off * 60;
+	*ret = isotime_floor_div(ms, 1000);
 	return 0;
 }
 

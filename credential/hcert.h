@@ -26,8 +26,8 @@ int hcert_parse(const uint8_t *cwt, size_t len, struct cred *c, unsigned *ret_us
 		enum cred_status *ret_status);
 
 /*
- * An ISO 8601 date-time ("2021-04-25T12:45:31Z", fractions and ±hh:mm offsets allowed; no
- * offset means UTC) as Unix seconds. -EINVAL when it is not one.
+ * An ISO 8601 date-time with seconds ("2021-04-25T12:45:31Z"; fractions and offsets as
+ * isotime_scan() reads them; no offset means UTC) as Unix seconds. -EINVAL when it is not one.
  */
 int hcert_parse_datetime(const char *s, int64_t *ret);
 

@@ -23,7 +23,7 @@
 #include "credential/sig.h"
 #include "credential/sig_internal.h"
 
-static int key_wrap(EVP_PKEY *pkey, struct sig_key **ret)
+int sig_key_wrap(EVP_PKEY *pkey, struct sig_key **ret)
 {
 	struct sig_key *k = calloc(1, sizeof(*k));
 
@@ -48,7 +48,7 @@ int sig_key_dup(const struct sig_key *k, struct sig_key **ret)
 {
 	if (EVP_PKEY_up_ref(k->pkey) != 1)
 		return -EIO;
-	return key_wrap(k->pkey, ret);
+	return sig_key_wrap(k->pkey, ret);
 }
 
 enum sig_key_type sig_key_type(const struct sig_key *k)
@@ -114,7 +114,7 @@ int sig_key_from_p256(const uint8_t x[32], const uint8_t y[32], const uint8_t *d
 		goto out_pkey;
 	if (d && EVP_PKEY_pairwise_check(check) != 1)
 		goto out_pkey;
-	r = key_wrap(pkey, ret);
+	r = sig_key_wrap(pkey, ret);
 	pkey = NULL;
 out_pkey:
 	EVP_PKEY_CTX_free(check);
@@ -133,7 +133,7 @@ int sig_key_generate_p256(struct sig_key **ret)
 
 	if (!pkey)
 		return -EIO;
-	return key_wrap(pkey, ret);
+	return sig_key_wrap(pkey, ret);
 }
 
 int sig_key_to_spki(const struct sig_key *k, uint8_t **ret_der, size_t *ret_len)
@@ -172,7 +172,7 @@ int sig_key_from_spki(const uint8_t *der, size_t len, struct sig_key **ret)
 		EVP_PKEY_free(pkey);
 		return -EINVAL;
 	}
-	return key_wrap(pkey, ret);
+	return sig_key_wrap(pkey, ret);
 }
 
 int sig_key_p256_coords(const struct sig_key *k, uint8_t x[32], uint8_t y[32], uint8_t *d)

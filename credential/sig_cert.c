@@ -272,7 +272,6 @@ int sig_cert_trusted_key(const uint8_t *der, size_t len, struct sig_key **ret)
 	};
 	const uint8_t *spki;
 	size_t spki_len;
-	struct sig_key *k;
 	EVP_PKEY_CTX *ctx;
 	EVP_PKEY *pkey = NULL;
 	OSSL_PARAM params[3];
@@ -294,14 +293,7 @@ int sig_cert_trusted_key(const uint8_t *der, size_t len, struct sig_key **ret)
 		return -EBADMSG;
 	}
 	EVP_PKEY_CTX_free(ctx);
-	k = calloc(1, sizeof(*k));
-	if (!k) {
-		EVP_PKEY_free(pkey);
-		return -ENOMEM;
-	}
-	k->pkey = pkey;
-	*ret = k;
-	return 0;
+	return sig_key_wrap(pkey, ret);
 }
 
 int sig_verify_ps256(const struct sig_key *k, const uint8_t *msg, size_t len, const uint8_t *sig,
@@ -482,7 +474,6 @@ int sig_key_to_pem(const struct sig_key *k, int private_part, char **ret_pem)
 
 int sig_key_from_pem(const char *pem, size_t len, struct sig_key **ret)
 {
-	struct sig_key *k;
 	EVP_PKEY *pkey;
 	BIO *bio;
 
@@ -499,12 +490,5 @@ int sig_key_from_pem(const char *pem, size_t len, struct sig_key **ret)
 	BIO_free(bio);
 	if (!pkey)
 		return -EBADMSG;
-	k = calloc(1, sizeof(*k));
-	if (!k) {
-		EVP_PKEY_free(pkey);
-		return -ENOMEM;
-	}
-	k->pkey = pkey;
-	*ret = k;
-	return 0;
+	return sig_key_wrap(pkey, ret);
 }

@@ -18,4 +18,8 @@ struct sig_key {
 	EVP_PKEY *pkey;
 };
 
+/* A new sig_key owning @pkey (sig.c). On -ENOMEM @pkey is freed: either way the caller no longer
+ * owns it. */
+int sig_key_wrap(EVP_PKEY *pkey, struct sig_key **ret);
+
 #endif

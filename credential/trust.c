@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "credential/b64url.h"
 #include "credential/cred.h"
 #include "credential/json_bounds.h"
 #include "credential/jwk.h"
@@ -226,6 +227,17 @@ static int begin(struct trust *t)
 	return exec(t->db, "BEGIN IMMEDIATE");
 }
 
+/* Ends what begin() started: COMMIT when @r >= 0, ROLLBACK when @r < 0 or the COMMIT fails.
+ * Returns @r, or the COMMIT's failure. */
+static int end(struct trust *t, int r)
+{
+	if (r >= 0)
+		r = exec(t->db, "COMMIT");
+	if (r < 0)
+		exec(t->db, "ROLLBACK");
+	return r;
+}
+
 static int load_json(const char *json, size_t len, json_t **ret)
 {
 	json_error_t err;
@@ -309,28 +321,28 @@ static int import_jwks(struct trust *t, const char *iss, const char *source, con
 			       " ON CONFLICT(iss) DO UPDATE SET source = ?3,"
 			       " name = coalesce(?2, name)",
 			       -1, &st, NULL) != SQLITE_OK)
-		goto rollback;
+		goto end_transaction;
 	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
 	if (name)
 		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, source, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		goto rollback;
+		goto end_transaction;
 	sqlite3_finalize(st);
 	st = NULL;
 	if (sqlite3_prepare_v2(t->db, "DELETE FROM shc_key WHERE iss = ?1", -1, &st, NULL) !=
 	    SQLITE_OK)
-		goto rollback;
+		goto end_transaction;
 	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		goto rollback;
+		goto end_transaction;
 	sqlite3_finalize(st);
 	st = NULL;
 	if (sqlite3_prepare_v2(
 		    t->db,
 		    "INSERT INTO shc_key(iss, kid, spki, crl_version) VALUES(?1, ?2, ?3, ?4)", -1,
 		    &st, NULL) != SQLITE_OK)
-		goto rollback;
+		goto end_transaction;
 	for (i = 0; i < n; i++) {
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
@@ -342,17 +354,14 @@ static int import_jwks(struct trust *t, const char *iss, const char *source, con
 			r = sqlite3_extended_errcode(t->db) == SQLITE_CONSTRAINT_PRIMARYKEY
 				    ? -EINVAL
 				    : -EIO;
-			goto rollback;
+			goto end_transaction;
 		}
 	}
+	r = 0;
+end_transaction:
 	sqlite3_finalize(st);
 	st = NULL;
-	r = exec(t->db, "COMMIT");
-	if (r == 0)
-		goto out;
-rollback:
-	sqlite3_finalize(st);
-	exec(t->db, "ROLLBACK");
+	r = end(t, r);
 out:
 	if (keys)
 		for (i = 0; i < n; i++)
@@ -484,28 +493,28 @@ int trust_import_crl(struct trust *t, const char *iss, const char *json, size_t 
 		    t->db,
 		    "INSERT OR REPLACE INTO shc_crl(iss, kid, method, ctr) VALUES(?1, ?2, ?3, ?4)",
 		    -1, &st, NULL) != SQLITE_OK)
-		goto rollback;
+		goto end_transaction;
 	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, method, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, ctr);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		goto rollback;
+		goto end_transaction;
 	sqlite3_finalize(st);
 	st = NULL;
 	if (sqlite3_prepare_v2(t->db, "DELETE FROM shc_revoked WHERE iss = ?1 AND kid = ?2", -1,
 			       &st, NULL) != SQLITE_OK)
-		goto rollback;
+		goto end_transaction;
 	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		goto rollback;
+		goto end_transaction;
 	sqlite3_finalize(st);
 	st = NULL;
 	if (sqlite3_prepare_v2(
 		    t->db, "INSERT INTO shc_revoked(iss, kid, rid, before) VALUES(?1, ?2, ?3, ?4)",
 		    -1, &st, NULL) != SQLITE_OK)
-		goto rollback;
+		goto end_transaction;
 	json_array_foreach(rids, i, v)
 	{
 		int64_t before;
@@ -518,17 +527,13 @@ int trust_import_crl(struct trust *t, const char *iss, const char *json, size_t 
 		sqlite3_bind_text(st, 3, json_string_value(v), (int)n, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, before);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			goto rollback;
+			goto end_transaction;
 	}
+	r = 0;
+end_transaction:
 	sqlite3_finalize(st);
 	st = NULL;
-	r = exec(t->db, "COMMIT");
-	if (r == 0)
-		goto out;
-rollback:
-	sqlite3_finalize(st);
-	st = NULL;
-	exec(t->db, "ROLLBACK");
+	r = end(t, r);
 out:
 	sqlite3_finalize(st);
 	json_decref(root);
@@ -566,7 +571,7 @@ int trust_import_vci(struct trust *t, const char *json, size_t len)
 			       "INSERT INTO shc_issuer(iss, name, source) VALUES(?1, ?2, 'vci')"
 			       " ON CONFLICT(iss) DO UPDATE SET name = ?2",
 			       -1, &st, NULL) != SQLITE_OK)
-		goto rollback;
+		goto end_transaction;
 	json_array_foreach(arr, i, e)
 	{
 		sqlite3_reset(st);
@@ -575,65 +580,27 @@ int trust_import_vci(struct trust *t, const char *json, size_t len)
 		sqlite3_bind_text(st, 2, json_string_value(json_object_get(e, "name")), -1,
 				  SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
-			goto rollback;
+			goto end_transaction;
 	}
+	r = 0;
+end_transaction:
 	sqlite3_finalize(st);
 	st = NULL;
-	r = exec(t->db, "COMMIT");
-	if (r == 0)
-		goto out;
-rollback:
-	sqlite3_finalize(st);
-	st = NULL;
-	exec(t->db, "ROLLBACK");
+	r = end(t, r);
 out:
 	json_decref(root);
 	return r;
 }
 
-/* Standard base64 (RFC 4648 §4) of the 8-byte DCC kid, as `trust list` prints it. */
-static int b64std_decode8(const char *s, uint8_t out[8])
+/* Standard base64 (RFC 4648 §4) of the 8-byte DCC kid, as `trust list` prints it: 11
+ * characters and one '='. */
+static int kid_decode(const char *s, uint8_t out[8])
 {
-	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	uint32_t acc = 0;
-	unsigned bits = 0, o = 0;
+	size_t n;
 
-	if (strlen(s) != 12 || strcmp(s + 11, "=") != 0)
+	if (strlen(s) != 12 || s[11] != '=' || b64std_decode_buf(s, 12, out, 8, &n) < 0 || n != 8)
 		return -EINVAL;
-	for (int i = 0; i < 11; i++) {
-		const char *p = strchr(a, s[i]);
-
-		if (!p || !*p)
-			return -EINVAL;
-		acc = (acc << 6) | (uint32_t)(p - a);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o < 8)
-				out[o++] = (uint8_t)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	return o == 8 ? 0 : -EINVAL;
-}
-
-static void b64std_encode8(const uint8_t in[8], char out[13])
-{
-	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	uint32_t acc = 0;
-	unsigned bits = 0, o = 0;
-
-	for (int i = 0; i < 8; i++) {
-		acc = (acc << 8) | in[i];
-		bits += 8;
-		while (bits >= 6) {
-			bits -= 6;
-			out[o++] = a[(acc >> bits) & 63];
-		}
-	}
-	out[o++] = a[(acc << (6 - bits)) & 63];
-	out[o++] = '=';
-	out[o] = 0;
+	return 0;
 }
 
 static int run_delete(sqlite3 *db, const char *sql, const void *key, int key_len, bool blob,
@@ -673,21 +640,18 @@ int trust_remove(struct trust *t, const char *id)
 	for (size_t i = 0; i < sizeof(by_iss) / sizeof(by_iss[0]); i++) {
 		r = run_delete(t->db, by_iss[i], id, -1, false, &changes);
 		if (r < 0)
-			goto rollback;
+			goto end_transaction;
 	}
-	if (b64std_decode8(id, kid) == 0) {
+	if (kid_decode(id, kid) == 0) {
 		r = run_delete(t->db, "DELETE FROM dcc_cert WHERE kid = ?1", kid, 8, true,
 			       &changes);
 		if (r < 0)
-			goto rollback;
+			goto end_transaction;
 	}
-	r = exec(t->db, "COMMIT");
-	if (r < 0)
-		goto rollback;
-	return changes > 0 ? 0 : -ENOENT;
-rollback:
-	exec(t->db, "ROLLBACK");
-	return r;
+	r = 0;
+end_transaction:
+	r = end(t, r);
+	return r < 0 ? r : changes > 0 ? 0 : -ENOENT;
 }
 
 static int list_line(json_t *o, int (*fn)(const char *json_line, void *userdata), void *userdata)
@@ -759,7 +723,7 @@ int trust_list(const struct trust *t, int (*fn)(const char *json_line, void *use
 		json_t *o, *u;
 
 		if (sqlite3_column_bytes(st, 0) == 8)
-			b64std_encode8(sqlite3_column_blob(st, 0), kid);
+			b64std_encode_buf(sqlite3_column_blob(st, 0), 8, kid, sizeof(kid));
 		u = json_array();
 		if (usage & SIG_USAGE_TEST)
 			json_array_append_new(u, json_string("test"));

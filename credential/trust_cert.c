@@ -55,39 +55,6 @@ fail_der:
 	return r;
 }
 
-int trust_for_each_dcc_cert(const struct trust *t, const uint8_t kid[8],
-			    int (*fn)(const uint8_t *der, size_t len, void *userdata),
-			    void *userdata)
-{
-	sqlite3 *db = trust_db(t);
-	sqlite3_stmt *st;
-	int r, step;
-
-	if (sqlite3_prepare_v2(db, "SELECT der FROM dcc_cert WHERE kid = ?", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return -EIO;
-	if (sqlite3_bind_blob(st, 1, kid, 8, SQLITE_STATIC) != SQLITE_OK) {
-		r = -EIO;
-		goto done_st;
-	}
-	r = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const uint8_t *der = sqlite3_column_blob(st, 0);
-		int n = sqlite3_column_bytes(st, 0);
-
-		if (!der || n <= 0)
-			continue;
-		r = fn(der, (size_t)n, userdata);
-		if (r != 0)
-			break;
-	}
-	if (r == 0 && step != SQLITE_DONE)
-		r = -EIO;
-done_st:
-	sqlite3_finalize(st);
-	return r;
-}
-
 int trust_for_each_dcc_signer(const struct trust *t, const uint8_t kid[8],
 			      int (*fn)(const struct sig_cert_info *info, const uint8_t *der,
 					size_t len, void *userdata),

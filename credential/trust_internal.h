@@ -46,16 +46,11 @@ int trust_shc_revoked(const struct trust *t, const char *iss, const char *kid, c
 /* Is @iss an acceptable SHC issuer name: https, no trailing slash, no spaces, bounded. */
 bool trust_shc_iss_valid(const char *iss);
 
-/* DCC: call @fn for each stored signer certificate whose kid is @kid (collisions are possible;
- * the caller tries each). Stops early when @fn returns non-zero and returns that value;
- * returns 0 when every call returned 0 (or there was none), -errno on a store failure. */
-int trust_for_each_dcc_cert(const struct trust *t, const uint8_t kid[8],
-			    int (*fn)(const uint8_t *der, size_t len, void *userdata),
-			    void *userdata);
-
-/* DCC, the verifier's hot path: as trust_for_each_dcc_cert(), but @fn also gets the facts
- * recorded at import (validity, usage bits, country; kid = @kid), so that it need not parse
- * the certificate again (trust_cert.c). */
+/* DCC, the verifier's hot path: call @fn for each stored signer certificate whose kid is @kid
+ * (collisions are possible; the caller tries each), with the facts recorded at import
+ * (validity, usage bits, country; kid = @kid), so that it need not parse the certificate again
+ * (trust_cert.c). Stops early when @fn returns non-zero and returns that value; returns 0 when
+ * every call returned 0 (or there was none), -errno on a store failure. */
 struct sig_cert_info;
 int trust_for_each_dcc_signer(const struct trust *t, const uint8_t kid[8],
 			      int (*fn)(const struct sig_cert_info *info, const uint8_t *der,

@@ -25,6 +25,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "credential/b64url.h"
+
 #ifndef PASSGATE_DATADIR
 #define PASSGATE_DATADIR "/usr/share/passgate"
 #endif
@@ -581,46 +583,17 @@ static int set_mqtt_password(struct parser *p, const char *v)
 	return parse_text(p, v, &p->c->mqtt.password);
 }
 
-static int b64_value(char ch)
-{
-	static const char alphabet[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const char *at = ch ? strchr(alphabet, ch) : NULL;
-
-	return at ? (int)(at - alphabet) : -1;
-}
-
 /* Base64 (RFC 4648 §4) of exactly 32 bytes: 43 characters and one optional '='. */
 static int set_mqtt_city_key(struct parser *p, const char *v)
 {
-	size_t len = strlen(v);
-	uint32_t acc = 0;
-	unsigned bits = 0;
-	size_t n = 0;
+	size_t len = strlen(v), n;
 
-	if (len == 44 && v[43] == '=')
-		len = 43;
-	if (len != 43)
-		goto bad;
-	for (size_t i = 0; i < len; i++) {
-		int d = b64_value(v[i]);
-
-		if (d < 0)
-			goto bad;
-		acc = (acc << 6) | (uint32_t)d;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			p->c->mqtt.city_key[n++] = (uint8_t)(acc >> bits);
-		}
-	}
-	/* 43 characters carry 258 bits: the last two must be zero (canonical encoding). */
-	if (n != 32 || (acc & ((1u << bits) - 1)))
-		goto bad;
+	if ((len != 43 && len != 44) ||
+	    b64std_decode_buf(v, len, p->c->mqtt.city_key, sizeof(p->c->mqtt.city_key), &n) < 0 ||
+	    n != 32)
+		return bad_value(p, "expected the base64 of a 32-byte Ed25519 public key");
 	p->c->mqtt.has_city_key = true;
 	return 0;
-bad:
-	return bad_value(p, "expected the base64 of a 32-byte Ed25519 public key");
 }
 
 /* [trust] */

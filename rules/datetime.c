@@ -4,8 +4,7 @@
  * date-time formats of CertLogic (spec 1.3.3, "Offset date-time" and "DCC Date of birth"), ISO
  * 8601 instants for --at, and the local date of an instant in the venue's IANA zone.
  *
- * Day numbers use the well-known era/day-of-era decomposition so that any 64-bit year range
- * the callers allow converts exactly, without the C library's time_t limits. Local dates are
+ * Day numbers come from credential/isotime.h (the one calendar passgate has). Local dates are
  * the one place that needs the zone database; there we rely on the C library (TZ + tzset +
  * localtime_r) rather than parse TZif ourselves. See datetime.h on thread safety.
  */
@@ -18,96 +17,19 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "credential/isotime.h"
 #include "rules/datetime.h"
 
-#define MS_PER_DAY 86400000LL
-
-int64_t rules_days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-void rules_civil_from_days(int64_t z, int64_t *y, int64_t *m, int64_t *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-int rules_days_in_month(int64_t y, int64_t m)
-{
-	static const int dim[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	if (m < 1 || m > 12)
-		return 0;
-	return dim[m - 1] + (m == 2 && leap);
-}
-
-/* Read exactly @n digits at *p; advances *p. */
-static int digits(const char **p, int n, int64_t *ret)
-{
-	int64_t v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)(*p)[i]))
-			return -EINVAL;
-		v = v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	*ret = v;
-	return 0;
-}
-
-/* YYYY[-MM[-DD]] at *p; a partial date is the last day consistent with it (dccDateOfBirth). */
-static int parse_date_part(const char **p, bool allow_partial, int64_t *ret_days)
-{
-	int64_t y, m = 12, d = 31;
-
-	if (digits(p, 4, &y) < 0)
-		return -EINVAL;
-	if (**p == '-') {
-		(*p)++;
-		if (digits(p, 2, &m) < 0 || m < 1 || m > 12)
-			return -EINVAL;
-		d = rules_days_in_month(y, m);
-		if (**p == '-') {
-			(*p)++;
-			if (digits(p, 2, &d) < 0 || d < 1 || d > rules_days_in_month(y, m))
-				return -EINVAL;
-		} else if (!allow_partial) {
-			return -EINVAL;
-		}
-	} else if (!allow_partial) {
-		return -EINVAL;
-	}
-	*ret_days = rules_days_from_civil(y, m, d);
-	return 0;
-}
+#define MS_PER_DAY ISOTIME_MS_PER_DAY
 
 int rules_date_parse(const char *s, int64_t *ret_days)
 {
-	const char *p = s;
-	int64_t days;
+	int64_t ms;
 
-	if (!s || parse_date_part(&p, false, &days) < 0 || *p != '\0')
+	/* A full date alone: isotime_scan() found no time. */
+	if (isotime_scan(s, 0, &ms) != 0)
 		return -EINVAL;
-	*ret_days = days;
+	*ret_days = isotime_floor_div(ms, MS_PER_DAY);
 	return 0;
 }
 
@@ -126,7 +48,7 @@ void rules_date_format(int64_t days, char *buf, size_t size)
 	int64_t y, m, d;
 	char *p = buf;
 
-	rules_civil_from_days(days, &y, &m, &d);
+	isotime_civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999 || size < 11) {
 		snprintf(buf, size, "%04lld-%02lld-%02lld", (long long)y, (long long)m,
 			 (long long)d);
@@ -140,117 +62,28 @@ void rules_date_format(int64_t days, char *buf, size_t size)
 	*p = '\0';
 }
 
-/*
- * Time zone designator of CertLogic: Z, or [+-] then h, hh, hmm, hhmm, h:mm or hh:mm.
- * The forms without a colon are told apart by their digit count (1..4).
- */
-static int parse_offset(const char **p, int64_t *ret_minutes)
-{
-	const char *q = *p;
-	int64_t sign, h = 0, mi = 0;
-	size_t n = 0;
-
-	if (*q == 'Z') {
-		*p = q + 1;
-		*ret_minutes = 0;
-		return 0;
-	}
-	if (*q != '+' && *q != '-')
-		return -EINVAL;
-	sign = *q == '-' ? -1 : 1;
-	q++;
-	while (isdigit((unsigned char)q[n]))
-		n++;
-	if (n == 0 || n > 4)
-		return -EINVAL;
-	if (q[n] == ':') {
-		if (n > 2)
-			return -EINVAL;
-		if (digits(&q, (int)n, &h) < 0)
-			return -EINVAL;
-		q++;
-		if (digits(&q, 2, &mi) < 0)
-			return -EINVAL;
-	} else if (n <= 2) {
-		if (digits(&q, (int)n, &h) < 0)
-			return -EINVAL;
-	} else {
-		if (digits(&q, (int)n - 2, &h) < 0 || digits(&q, 2, &mi) < 0)
-			return -EINVAL;
-	}
-	if (h > 23 || mi > 59)
-		return -EINVAL;
-	*p = q;
-	*ret_minutes = sign * (h * 60 + mi);
-	return 0;
-}
-
-/* hh:mm[:ss[.S...]] at *p into milliseconds of the day; seconds optional when @need_sec false. */
-static int parse_time_part(const char **p, bool need_sec, int64_t *ret_ms)
-{
-	int64_t h, mi, sec = 0, frac = 0;
-	int scale = 100;
-
-	if (digits(p, 2, &h) < 0 || **p != ':')
-		return -EINVAL;
-	(*p)++;
-	if (digits(p, 2, &mi) < 0)
-		return -EINVAL;
-	if (**p == ':') {
-		(*p)++;
-		if (digits(p, 2, &sec) < 0)
-			return -EINVAL;
-		if (**p == '.') {
-			(*p)++;
-			if (!isdigit((unsigned char)**p))
-				return -EINVAL;
-			/* Any number of decimals; beyond the third they are dropped (round down).
-			 */
-			while (isdigit((unsigned char)**p)) {
-				frac += (**p - '0') * scale;
-				scale /= 10;
-				(*p)++;
-			}
-		}
-	} else if (need_sec) {
-		return -EINVAL;
-	}
-	if (h > 23 || mi > 59 || sec > 59)
-		return -EINVAL;
-	*ret_ms = ((h * 60 + mi) * 60 + sec) * 1000 + frac;
-	return 0;
-}
-
 int rules_dt_parse(const char *s, int64_t *ret_ms)
 {
-	const char *p = s;
-	int64_t days, tod = 0, off = 0;
+	int64_t ms;
+	int r = isotime_scan(s, ISOTIME_PARTIAL_DATE, &ms);
 
-	if (!s || parse_date_part(&p, true, &days) < 0)
+	/*
+	 * CertLogic differs from isotime_parse() in three ways: partial dates (dccDateOfBirth),
+	 * a time must have seconds (every form the spec lists does), and no offset means Z.
+	 */
+	if (r < 0 || ((r & ISOTIME_TIME) && !(r & ISOTIME_SECONDS)))
 		return -EINVAL;
-	if (*p == 'T') {
-		/* Only a full date may carry a time. */
-		if (p - s != 10)
-			return -EINVAL;
-		p++;
-		if (parse_time_part(&p, true, &tod) < 0)
-			return -EINVAL;
-		if (*p != '\0' && parse_offset(&p, &off) < 0)
-			return -EINVAL;
-	}
-	if (*p != '\0')
-		return -EINVAL;
-	*ret_ms = days * MS_PER_DAY + tod - off * 60000;
+	*ret_ms = ms;
 	return 0;
 }
 
 void rules_dt_format(int64_t ms, char *buf, size_t size)
 {
-	int64_t days = ms >= 0 ? ms / MS_PER_DAY : -((-ms + MS_PER_DAY - 1) / MS_PER_DAY);
+	int64_t days = isotime_floor_div(ms, MS_PER_DAY);
 	int64_t tod = ms - days * MS_PER_DAY, y, m, d;
 	char *p = buf;
 
-	rules_civil_from_days(days, &y, &m, &d);
+	isotime_civil_from_days(days, &y, &m, &d);
 	if (y >= 0 && y <= 9999 && size >= 25) {
 		rules_date_format(days, buf, size);
 		p += 10;
@@ -287,41 +120,37 @@ static int use_zone(const char *tz)
 
 int rules_time_parse(const char *s, const char *tz, int64_t *ret_unix)
 {
-	const char *p = s;
-	int64_t days, tod, off;
+	struct tm tm = { 0 };
+	int64_t ms, days, tod, y, m, d;
+	time_t t;
+	int r = isotime_scan(s, 0, &ms);
 
-	if (!s || parse_date_part(&p, false, &days) < 0 || (*p != 'T' && *p != ' '))
+	/* An instant needs a time of day; with an offset it is isotime_parse()'s reading. */
+	if (r < 0 || !(r & ISOTIME_TIME))
 		return -EINVAL;
-	p++;
-	if (parse_time_part(&p, false, &tod) < 0)
-		return -EINVAL;
-	if (*p == '\0') {
-		/* Local wall time in the venue's zone: let mktime resolve the offset. */
-		struct tm tm = { 0 };
-		int64_t y, m, d;
-		time_t t;
-
-		if (!tz || !rules_tz_valid(tz) || use_zone(tz) < 0)
-			return -EINVAL;
-		rules_civil_from_days(days, &y, &m, &d);
-		if (y < 1900 || y > 9999)
-			return -EINVAL;
-		tm.tm_year = (int)(y - 1900);
-		tm.tm_mon = (int)(m - 1);
-		tm.tm_mday = (int)d;
-		tm.tm_hour = (int)(tod / 3600000);
-		tm.tm_min = (int)(tod / 60000 % 60);
-		tm.tm_sec = (int)(tod / 1000 % 60);
-		tm.tm_isdst = -1;
-		t = mktime(&tm);
-		if (t == (time_t)-1)
-			return -EINVAL;
-		*ret_unix = (int64_t)t;
+	if (r & ISOTIME_OFFSET) {
+		*ret_unix = isotime_floor_div(ms, 1000);
 		return 0;
 	}
-	if (parse_offset(&p, &off) < 0 || *p != '\0')
+	/* The difference: local wall time in the venue's zone, its offset resolved by mktime. */
+	if (!tz || !rules_tz_valid(tz) || use_zone(tz) < 0)
 		return -EINVAL;
-	*ret_unix = days * 86400 + tod / 1000 - off * 60;
+	days = isotime_floor_div(ms, MS_PER_DAY);
+	tod = ms - days * MS_PER_DAY;
+	isotime_civil_from_days(days, &y, &m, &d);
+	if (y < 1900 || y > 9999)
+		return -EINVAL;
+	tm.tm_year = (int)(y - 1900);
+	tm.tm_mon = (int)(m - 1);
+	tm.tm_mday = (int)d;
+	tm.tm_hour = (int)(tod / 3600000);
+	tm.tm_min = (int)(tod / 60000 % 60);
+	tm.tm_sec = (int)(tod / 1000 % 60);
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (t == (time_t)-1)
+		return -EINVAL;
+	*ret_unix = (int64_t)t;
 	return 0;
 }
 
@@ -357,7 +186,7 @@ int rules_local_days(int64_t unix_time, const char *tz, int64_t *ret_days)
 		return r;
 	if (!localtime_r(&t, &tm))
 		return -EOVERFLOW;
-	*ret_days = rules_days_from_civil((int64_t)tm.tm_year + 1900, (int64_t)tm.tm_mon + 1,
-					  tm.tm_mday);
+	*ret_days = isotime_days_from_civil((int64_t)tm.tm_year + 1900, (int64_t)tm.tm_mon + 1,
+					    tm.tm_mday);
 	return 0;
 }

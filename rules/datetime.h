@@ -16,12 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d (m 1..12, d 1..31, no check). */
-int64_t rules_days_from_civil(int64_t y, int64_t m, int64_t d);
-/* The inverse of rules_days_from_civil(). */
-void rules_civil_from_days(int64_t days, int64_t *y, int64_t *m, int64_t *d);
-/* Days in month m (1..12) of year y. */
-int rules_days_in_month(int64_t y, int64_t m);
+/* Day numbers (days since 1970-01-01) and months: isotime_days_from_civil(),
+ * isotime_civil_from_days() and isotime_days_in_month() in credential/isotime.h. */
 
 /* Parse a strict local date "YYYY-MM-DD" (a real calendar date) into days since the epoch. */
 int rules_date_parse(const char *s, int64_t *ret_days);
@@ -30,9 +26,10 @@ void rules_date_format(int64_t days, char *buf, size_t size);
 
 /*
  * Parse a CertLogic date or date-time (CertLogic spec 1.3.3, "Offset date-time"): YYYY, YYYY-MM
- * (the last day consistent with it, as dccDateOfBirth), YYYY-MM-DD, then optionally
- * Thh:mm:ss[.S...] and Z or [+-]h[h][[:]mm]; no offset means Z. Result in milliseconds since
- * the epoch, sub-milliseconds dropped. -EINVAL on anything else, including impossible dates.
+ * (the last day consistent with it, as dccDateOfBirth), YYYY-MM-DD, or a date-time with seconds
+ * as isotime_scan() reads it (every offset form of the spec's list); no offset means Z. Result
+ * in milliseconds since the epoch, sub-milliseconds dropped. -EINVAL on anything else,
+ * including impossible dates.
  */
 int rules_dt_parse(const char *s, int64_t *ret_ms);
 /* "YYYY-MM-DDThh:mm:ss.mmmZ" of @ms into buf (>= 32 bytes). */
@@ -40,8 +37,8 @@ void rules_dt_format(int64_t ms, char *buf, size_t size);
 
 /*
  * Parse an ISO 8601 instant for --at and context values: YYYY-MM-DDThh:mm[:ss[.S]] followed by
- * Z or an offset ±hh:mm / ±hhmm / ±hh. Without an offset the time is local to @tz (which must
- * then be non-NULL and valid). Result in Unix seconds.
+ * an offset as isotime_scan() reads it (Z, ±hh:mm, ±hhmm, ±hh, ...). Without an offset the time
+ * is local to @tz (which must then be non-NULL and valid). Result in Unix seconds.
  */
 int rules_time_parse(const char *s, const char *tz, int64_t *ret_unix);
 

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "credential/cred_json.h"
+#include "credential/isotime.h"
 #include "rules/datetime.h"
 #include "rules/judge.h"
 #include "rules/logic.h"
@@ -50,17 +52,11 @@ enum rules_reason rules_reason_for_status(enum cred_status status)
 	return RULES_R_UNREADABLE;
 }
 
+/* The facts' names are cred_to_json()'s, except that the rules call a result they cannot
+ * read "unknown" where the JSON output says "inconclusive". */
 static const char *result_name(enum cred_test_result r)
 {
-	switch (r) {
-	case CRED_RESULT_NEGATIVE:
-		return "negative";
-	case CRED_RESULT_POSITIVE:
-		return "positive";
-	case CRED_RESULT_UNKNOWN:
-		break;
-	}
-	return "unknown";
+	return r == CRED_RESULT_UNKNOWN ? "unknown" : cred_test_result_name(r);
 }
 
 /* PROGRAMS.md "Test validity": L = 3 for nucleic-acid and quantitative antigen, 1 for rapid. */
@@ -130,8 +126,8 @@ static json_t *age_from_dob(const char *dob, int64_t check_days)
 
 	if (rules_date_parse(dob, &birth) < 0 || birth > check_days)
 		return json_null();
-	rules_civil_from_days(birth, &by, &bm, &bd);
-	rules_civil_from_days(check_days, &y, &m, &d);
+	isotime_civil_from_days(birth, &by, &bm, &bd);
+	isotime_civil_from_days(check_days, &y, &m, &d);
 	age = y - by - ((m < bm || (m == bm && d < bd)) ? 1 : 0);
 	return json_integer(age);
 }

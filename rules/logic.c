@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "credential/isotime.h"
 #include "rules/datetime.h"
 #include "rules/logic.h"
 
@@ -399,15 +400,15 @@ static int64_t plus_time(int64_t ms, int64_t amount, int unit)
 
 	switch (unit) {
 	case 0: /* year: the day overflows into the next month, as Date does (02-29 + 1y) */
-		rules_civil_from_days(days, &y, &m, &d);
-		days = rules_days_from_civil(y + amount, m, 1) + d - 1;
+		isotime_civil_from_days(days, &y, &m, &d);
+		days = isotime_days_from_civil(y + amount, m, 1) + d - 1;
 		return days * MS_PER_DAY + tod;
 	case 1: /* month */
-		rules_civil_from_days(days, &y, &m, &d);
+		isotime_civil_from_days(days, &y, &m, &d);
 		total = y * 12 + (m - 1) + amount;
 		ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
 		nm = total - ny * 12 + 1;
-		days = rules_days_from_civil(ny, nm, 1) + d - 1;
+		days = isotime_days_from_civil(ny, nm, 1) + d - 1;
 		return days * MS_PER_DAY + tod;
 	case 2:
 		return ms + amount * MS_PER_DAY;
@@ -447,8 +448,9 @@ static int eval_dob(struct ev *ev, const json_t *args, const json_t *data, json_
 	r = eval(ev, json_array_get(args, 0), data, &s);
 	if (r < 0)
 		return r;
-	if (!json_is_string(s) || strchr(json_string_value(s), 'T') ||
-	    rules_dt_parse(json_string_value(s), &ms) < 0)
+	/* A date alone: isotime_scan() returns 0 when it found no time of any spelling. */
+	if (!json_is_string(s) ||
+	    isotime_scan(json_string_value(s), ISOTIME_PARTIAL_DATE, &ms) != 0)
 		r = EFAIL(ev, "\"dccDateOfBirth\" needs a date YYYY, YYYY-MM or YYYY-MM-DD");
 	json_decref(s);
 	if (r < 0)

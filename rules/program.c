@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "credential/json_bounds.h"
 #include "rules/datetime.h"
 #include "rules/logic.h"
 #include "rules/program_internal.h"
@@ -363,32 +364,6 @@ static int build(struct rules_program *p, const char *name, char *err, size_t er
 	return 0;
 }
 
-/* jansson has no depth limit of its own; bound nesting before parsing (DESIGN.md limits). */
-static bool too_deep(const char *buf, size_t len)
-{
-	int depth = 0;
-	bool in_str = false;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = buf[i];
-
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = false;
-		} else if (c == '"') {
-			in_str = true;
-		} else if (c == '[' || c == '{') {
-			if (++depth > RULES_PROGRAM_MAX_JSON_DEPTH)
-				return true;
-		} else if (c == ']' || c == '}') {
-			depth--;
-		}
-	}
-	return false;
-}
-
 int rules_program_parse(const char *buf, size_t len, const char *name, struct rules_program **ret,
 			char *err, size_t errlen)
 {
@@ -398,7 +373,10 @@ int rules_program_parse(const char *buf, size_t len, const char *name, struct ru
 
 	if (len > RULES_PROGRAM_MAX_BYTES)
 		return perr(err, errlen, name, "larger than %d bytes", RULES_PROGRAM_MAX_BYTES);
-	if (too_deep(buf, len))
+	/* jansson has no depth limit of its own; bound nesting before parsing (DESIGN.md limits).
+	 * Only depth is bounded here (arrays may be long), and text the scan finds malformed
+	 * (-EBADMSG) goes on to jansson, whose message says where. */
+	if (json_bounds_check(buf, len, RULES_PROGRAM_MAX_JSON_DEPTH, SIZE_MAX) == -E2BIG)
 		return perr(err, errlen, name, "JSON nested deeper than %d",
 			    RULES_PROGRAM_MAX_JSON_DEPTH);
 	p = calloc(1, sizeof(*p));

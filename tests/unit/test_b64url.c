@@ -67,12 +67,54 @@ static void test_strict(void **state)
 	assert_int_equal(b64url_decode_buf("QUJDREVG", 8, buf, sizeof(buf), &n), -ENOBUFS);
 }
 
+static void test_standard(void **state)
+{
+	uint8_t in[16], buf[16];
+	char s[32];
+	size_t n;
+
+	(void)state;
+	/* RFC 4648 §10 test vectors, padded, and back with or without the padding. */
+	assert_int_equal(b64std_encode_buf((const uint8_t *)"fo", 2, s, sizeof(s)), 0);
+	assert_string_equal(s, "Zm8=");
+	assert_int_equal(b64std_encode_buf((const uint8_t *)"foobar", 6, s, sizeof(s)), 0);
+	assert_string_equal(s, "Zm9vYmFy");
+	assert_int_equal(b64std_decode_buf("Zg==", 4, buf, sizeof(buf), &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(buf[0], 'f');
+	assert_int_equal(b64std_decode_buf("Zg", 2, buf, sizeof(buf), &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(b64std_decode_buf("+/8=", 4, buf, sizeof(buf), &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(buf[0], 0xfb);
+	assert_int_equal(buf[1], 0xff);
+	/* The URL-safe characters, incomplete or misplaced padding, non-zero trailing bits. */
+	assert_int_equal(b64std_decode_buf("-_8=", 4, buf, sizeof(buf), &n), -EBADMSG);
+	assert_int_equal(b64std_decode_buf("Zg=", 3, buf, sizeof(buf), &n), -EBADMSG);
+	assert_int_equal(b64std_decode_buf("Z===", 4, buf, sizeof(buf), &n), -EBADMSG);
+	assert_int_equal(b64std_decode_buf("Zg=A", 4, buf, sizeof(buf), &n), -EBADMSG);
+	assert_int_equal(b64std_decode_buf("Zh==", 4, buf, sizeof(buf), &n), -EBADMSG);
+	/* Round trips of every length; too small an output is refused and left empty. */
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)(i * 53 + 7);
+	for (size_t len = 0; len <= sizeof(in); len++) {
+		assert_int_equal(b64std_encode_buf(in, len, s, sizeof(s)), 0);
+		assert_int_equal(strlen(s), (len + 2) / 3 * 4);
+		assert_int_equal(b64std_decode_buf(s, strlen(s), buf, sizeof(buf), &n), 0);
+		assert_int_equal(n, len);
+		assert_memory_equal(buf, in, len);
+	}
+	assert_int_equal(b64std_encode_buf(in, 8, s, 12), -ENOBUFS);
+	assert_string_equal(s, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_known_vectors),
 		cmocka_unit_test(test_strict),
+		cmocka_unit_test(test_standard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,6 +34,41 @@ static void test_parse(void **state)
 	assert_int_equal(isotime_parse("01-01-2021", &t), -EINVAL);
 }
 
+static void test_scan(void **state)
+{
+	int64_t ms;
+
+	(void)state;
+	/* The parts found, for the callers to require what they need. */
+	assert_int_equal(isotime_scan("2024-01-01", 0, &ms), 0);
+	assert_int_equal(ms, 1704067200000);
+	assert_int_equal(isotime_scan("2024-01-01T00:00", 0, &ms), ISOTIME_TIME);
+	assert_int_equal(isotime_scan("2024-01-01T00:00:00.0429", 0, &ms),
+			 ISOTIME_TIME | ISOTIME_SECONDS);
+	assert_int_equal(ms, 1704067200042);
+	assert_int_equal(isotime_scan("2024-01-01t09:00:00,5+9", 0, &ms),
+			 ISOTIME_TIME | ISOTIME_SECONDS | ISOTIME_OFFSET);
+	assert_int_equal(ms, 1704067200500);
+	assert_int_equal(isotime_scan("2024-01-01 05:30-5:30", 0, &ms),
+			 ISOTIME_TIME | ISOTIME_OFFSET);
+	assert_int_equal(ms, 1704106800000);
+	/* Partial dates only on request, as their last day; never with a time. */
+	assert_int_equal(isotime_scan("2024-02", 0, &ms), -EINVAL);
+	assert_int_equal(isotime_scan("2024-02", ISOTIME_PARTIAL_DATE, &ms), 0);
+	assert_int_equal(ms, 1709164800000);
+	assert_int_equal(isotime_scan("2024", ISOTIME_PARTIAL_DATE, &ms), 0);
+	assert_int_equal(ms, 1735603200000);
+	assert_int_equal(isotime_scan("2024-02T00:00:00Z", ISOTIME_PARTIAL_DATE, &ms), -EINVAL);
+	assert_int_equal(isotime_scan("2024-02-30T00:00:00Z", 0, &ms), -EINVAL);
+	assert_int_equal(isotime_scan("2024-01-01T00:00:00+24", 0, &ms), -EINVAL);
+	assert_int_equal(isotime_scan("2024-01-01T00:00:00+01:60", 0, &ms), -EINVAL);
+	assert_int_equal(isotime_scan("2024-01-01T00:00:00+12345", 0, &ms), -EINVAL);
+	assert_int_equal(isotime_scan(NULL, 0, &ms), -EINVAL);
+	assert_int_equal(isotime_floor_div(-1, 1000), -1);
+	assert_int_equal(isotime_floor_div(-1000, 1000), -1);
+	assert_int_equal(isotime_floor_div(999, 1000), 0);
+}
+
 static void test_format(void **state)
 {
 	char buf[ISOTIME_MAX];
@@ -52,6 +87,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_scan),
 		cmocka_unit_test(test_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

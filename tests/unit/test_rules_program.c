@@ -138,6 +138,32 @@ static void test_malformed(void **state)
 	expect_rejected("bad-plustime", buf, "amount must be an integer literal");
 }
 
+/* Nesting is bounded before jansson parses: one level past the limit is refused as too deep,
+ * the limit itself gets as far as the schema check. */
+static void test_nesting_limit(void **state)
+{
+	char buf[2048], deep[256];
+	size_t n;
+
+	(void)state;
+	for (int levels = RULES_PROGRAM_MAX_JSON_DEPTH + 1; levels >= RULES_PROGRAM_MAX_JSON_DEPTH;
+	     levels--) {
+		n = 0;
+		/* the root object is one level, "x" holds the rest */
+		for (int i = 1; i < levels; i++)
+			deep[n++] = '[';
+		for (int i = 1; i < levels; i++)
+			deep[n++] = ']';
+		deep[n] = '\0';
+		snprintf(buf, sizeof(buf),
+			 HEAD "\"versions\":[{\"rules\":[" RULE_END "]}],\"x\":%s}", "deep", deep);
+		if (levels > RULES_PROGRAM_MAX_JSON_DEPTH)
+			expect_rejected("deep", buf, "JSON nested deeper than 48");
+		else
+			expect_rejected("deep", buf, "unknown member \"x\"");
+	}
+}
+
 static void test_new_program_without_rebuild(void **state)
 {
 	struct rules_catalog *c;
@@ -287,6 +313,7 @@ static void test_collection_time_in_utc(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_nesting_limit, mkd, rmd),
 		cmocka_unit_test_setup_teardown(test_malformed, mkd, rmd),
 		cmocka_unit_test_setup_teardown(test_new_program_without_rebuild, mkd, rmd),
 		cmocka_unit_test(test_windows_first_and_last_day),
