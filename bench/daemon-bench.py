@@ -46,6 +46,16 @@ def status_kb(pid):
             key, _, rest = line.partition(":")
             if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
                 out[key] = int(rest.split()[0])
+    # Pss shares each library page among the processes mapping it; Private is what this
+    # process alone holds (its own heap and the libraries' written pages).
+    out["Pss"] = out["Private"] = 0
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            key, _, rest = line.partition(":")
+            if key == "Pss":
+                out["Pss"] = int(rest.split()[0])
+            elif key in ("Private_Clean", "Private_Dirty"):
+                out["Private"] += int(rest.split()[0])
     return out
 
 
@@ -70,6 +80,9 @@ def stop(p):
 
 def cmd_scans(a):
     argv = [a.daemon, "--config", a.config] + (["-v"] if a.verbose else [])
+    if a.strace:
+        argv = ["strace", "-f", "--seccomp-bpf", "-qq", "-y", "-T", "-e",
+                "trace=fsync,fdatasync", "-o", a.strace] + argv
     logf = open(a.log, "wb")
     t_start = time.monotonic()
     p = subprocess.Popen(argv, stderr=logf, stdout=subprocess.DEVNULL)
@@ -96,7 +109,7 @@ def cmd_scans(a):
                 elif now - last_progress > a.stall:
                     print(f"scans: stalled at {decisions} decisions (camera idle or hold-off?)")
                     break
-                if a.rss_every and decisions >= next_mark:
+                if a.rss_every and decisions >= max(next_mark, 1):
                     samples.append((decisions, now - t_start, status_kb(p.pid)))
                     next_mark += a.rss_every
                 time.sleep(0.02)
@@ -105,18 +118,41 @@ def cmd_scans(a):
             time.sleep(2)  # settled: the camera is idle, the uplink drains
             samples.append((decisions, time.monotonic() - t_start, status_kb(p.pid)))
     finally:
+        if a.strace:
+            # SIGTERM to passgated itself (strace's child); strace ends with it.
+            with open(f"/proc/{p.pid}/task/{p.pid}/children") as f:
+                for child in f.read().split():
+                    os.kill(int(child), signal.SIGTERM)
         stop(p)
         logf.close()
     elapsed = t_end - t_start
     print(f"scans: {decisions} decisions in {elapsed:.1f} s ({decisions / elapsed:.1f} scans/s, "
           f"start included)")
     if a.rss_every:
-        print("rss: decisions  seconds  VmRSS_kB  RssAnon_kB  RssFile_kB  VmHWM_kB")
+        print("rss: decisions  seconds  VmRSS_kB  RssAnon_kB  RssFile_kB  VmHWM_kB  Pss_kB"
+              "  Private_kB")
         for d, t, s in samples:
             print(f"rss: {d:9d} {t:8.1f} {s['VmRSS']:9d} {s['RssAnon']:11d} "
-                  f"{s['RssFile']:11d} {s['VmHWM']:9d}")
+                  f"{s['RssFile']:11d} {s['VmHWM']:9d} {s['Pss']:7d} {s['Private']:11d}")
     if a.gpio:
         latency(a)
+    if a.strace:
+        syncs(a.strace, decisions)
+
+
+def syncs(path, decisions):
+    call = re.compile(r"^\d+ +(fsync|fdatasync)\(\d+<([^>]*)>\) += (-?\d+).*<([0-9.]+)>$")
+    by = {}
+    with open(path) as f:
+        for ln in f:
+            m = call.match(ln.strip())
+            if m:
+                key = f"{m.group(1)} {os.path.basename(m.group(2))}"
+                by.setdefault(key, []).append(float(m.group(4)) * 1e6)
+    for key, v in sorted(by.items()):
+        print(f"sync: {key}: {len(v)} calls ({len(v) / decisions:.2f} per scan)  "
+              f"p50 {pct(v, 50) / 1000:.2f} ms  p99 {pct(v, 99) / 1000:.2f} ms  "
+              f"max {max(v) / 1000:.2f} ms  total {sum(v) / 1e6:.2f} s")
 
 
 def latency(a):
@@ -180,7 +216,7 @@ def cmd_ready(a):
     s.bind(path)
     env = dict(os.environ, NOTIFY_SOCKET=path)
     env.pop("WATCHDOG_USEC", None)
-    times = []
+    times, rss = [], []
     try:
         for i in range(a.starts):
             log = open(os.path.join(d, "daemon.log"), "wb")
@@ -193,6 +229,7 @@ def cmd_ready(a):
                     msg = s.recv(4096)
                     if b"READY=1" in msg.split(b"\n"):
                         times.append((time.monotonic_ns() - t0) / 1e6)
+                        rss.append(status_kb(p.pid))
                         break
             except socket.timeout:
                 stop(p)
@@ -209,6 +246,8 @@ def cmd_ready(a):
     print(f"ready: {len(times)} starts, exec -> READY=1: median {pct(times, 50):.1f} ms  "
           f"min {min(times):.1f} ms  max {max(times):.1f} ms")
     print("ready: all (ms): " + " ".join(f"{t:.1f}" for t in times))
+    for key in ("VmRSS", "RssAnon", "RssFile", "Pss", "Private"):
+        print(f"ready: {key} at READY=1: median {pct([r[key] for r in rss], 50)} kB")
 
 
 def main():
@@ -229,6 +268,7 @@ def main():
     c.add_argument("--cards", type=int, default=0)
     c.add_argument("--rss-every", type=int, default=0)
     c.add_argument("--stall", type=float, default=10.0)
+    c.add_argument("--strace", help="trace fsync/fdatasync into this file, summarise them")
     c.add_argument("-v", "--verbose", action="store_true")
     c.set_defaults(fn=cmd_scans)
     c = sub.add_parser("ready")

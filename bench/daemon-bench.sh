@@ -2,11 +2,13 @@
 # bench/daemon-bench.sh - the daemon's budgets (DESIGN.md "Performance budgets"; issue 6):
 #   1. frame handed to the kiosk -> first sim-GPIO change of its decision, whole passgated,
 #      p50/p99 over SCANS scans (budget p99 <= 20 ms);
-#   2. VmRSS every RSS_EVERY decisions up to RSS_SCANS scans (budget <= 25 MB, flat);
-#   3. exec -> READY=1 over STARTS starts (budget <= 300 ms).
+#   2. the fsync/fdatasync calls per scan and their durations, SYNC_SCANS scans under
+#      strace --seccomp-bpf (a separate run: its timing is not used for 1.);
+#   3. VmRSS every RSS_SCANS/10 decisions up to RSS_SCANS scans (budget <= 25 MB, flat);
+#   4. exec -> READY=1 over STARTS starts (budget <= 300 ms).
 #
-#   bench/daemon-bench.sh [BUILD_DIR] [SCANS] [RSS_SCANS] [STARTS] [CARDS]
-#       defaults: build/release 10000 100000 20 500;  MQTT=no runs without [mqtt] host
+#   bench/daemon-bench.sh [BUILD_DIR] [SCANS] [RSS_SCANS] [STARTS] [CARDS] [SYNC_SCANS]
+#       defaults: build/release 10000 100000 20 500 2000;  MQTT=no runs without [mqtt] host
 #       (events then stay in the outbox); a count of 0 skips that part.
 #
 # The cards: CARDS minted with `passgate issue-test --png` (4 px/module) by a throw-away
@@ -30,6 +32,7 @@ scans=${2:-10000}
 rss_scans=${3:-100000}
 starts=${4:-20}
 cards=${5:-500}
+sync_scans=${6:-2000}
 mqtt=${MQTT:-yes}
 cli=$build/cli/passgate
 daemon=$build/daemon/passgated
@@ -130,7 +133,16 @@ if [ "$scans" -gt 0 ]; then
 	rm -rf "$work/cam-latency"
 fi
 
-# ---- 2. resident memory ----
+# ---- 2. fsync per scan ----
+if [ "$sync_scans" -gt 0 ]; then
+	$py camera "$work/cam-sync" "$work/cards" "$sync_scans"
+	config sync "$work/cam-sync"
+	$py scans --daemon "$daemon" --config "$work/sync/passgated.conf" \
+		--log "$work/sync/daemon.log" --expect "$sync_scans" --strace "$work/sync/strace.log"
+	rm -rf "$work/cam-sync"
+fi
+
+# ---- 3. resident memory ----
 if [ "$rss_scans" -gt 0 ]; then
 	every=$((rss_scans / 10))
 	[ "$every" -gt 0 ] || every=1
@@ -142,7 +154,7 @@ if [ "$rss_scans" -gt 0 ]; then
 	rm -rf "$work/cam-rss"
 fi
 
-# ---- 3. start to READY=1 ----
+# ---- 4. start to READY=1 ----
 if [ "$starts" -gt 0 ]; then
 	mkdir -p "$work/cam-ready"
 	for f in $(ls "$work/cards" | head -8); do ln -s "$work/cards/$f" "$work/cam-ready/$f"; done
