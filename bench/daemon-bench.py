@@ -59,6 +59,22 @@ def status_kb(pid):
     return out
 
 
+def smaps_by_mapping(pid):
+    out, name = {}, None
+    head = re.compile(r"^[0-9a-f]+-[0-9a-f]+ ")
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            if head.match(line):
+                parts = line.split()
+                name = os.path.basename(parts[5]) if len(parts) > 5 else "[anonymous]"
+                out.setdefault(name, [0, 0])
+            elif line.startswith("Rss:"):
+                out[name][0] += int(line.split()[1])
+            elif line.startswith("Anonymous:"):
+                out[name][1] += int(line.split()[1])
+    return out
+
+
 def cmd_camera(a):
     cards = sorted(os.listdir(a.cards_dir))
     os.makedirs(a.dir, exist_ok=True)
@@ -117,6 +133,7 @@ def cmd_scans(a):
         if a.rss_every:
             time.sleep(2)  # settled: the camera is idle, the uplink drains
             samples.append((decisions, time.monotonic() - t_start, status_kb(p.pid)))
+            maps = smaps_by_mapping(p.pid)
     finally:
         if a.strace:
             # SIGTERM to passgated itself (strace's child); strace ends with it.
@@ -134,6 +151,14 @@ def cmd_scans(a):
         for d, t, s in samples:
             print(f"rss: {d:9d} {t:8.1f} {s['VmRSS']:9d} {s['RssAnon']:11d} "
                   f"{s['RssFile']:11d} {s['VmHWM']:9d} {s['Pss']:7d} {s['Private']:11d}")
+    if a.rss_every:
+        top = sorted(maps.items(), key=lambda kv: -kv[1][0])
+        print("rss: at the end, by mapping (kB): Rss Anonymous name")
+        for name, (rss, anon) in top[:24]:
+            print(f"rss: {rss:7d} {anon:7d}  {name}")
+        rest = top[24:]
+        print(f"rss: {sum(v[0] for _, v in rest):7d} {sum(v[1] for _, v in rest):7d}  "
+              f"({len(rest)} other mappings)")
     if a.gpio:
         latency(a)
     if a.strace:

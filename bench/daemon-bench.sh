@@ -151,6 +151,11 @@ if [ "$rss_scans" -gt 0 ]; then
 	$py scans --daemon "$daemon" --config "$work/rss/passgated.conf" \
 		--log "$work/rss/daemon.log" --expect "$rss_scans" --rss-every "$every"
 	echo "outbox after the rss run: $(pending rss)"
+	# What the dir: camera's list of RSS_SCANS file names costs: memory at READY=1 (before
+	# the first frame) with this camera, against part 4's 8-file camera.
+	config rsslist "$work/cam-rss"
+	echo "rss: the same daemon at READY=1 with the $rss_scans-file camera (fresh state):"
+	$py ready --daemon "$daemon" --config "$work/rsslist/passgated.conf" --starts 5
 	rm -rf "$work/cam-rss"
 fi
 
