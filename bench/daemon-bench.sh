@@ -8,15 +8,17 @@
 #   4. exec -> READY=1 over STARTS starts (budget <= 300 ms).
 #
 #   bench/daemon-bench.sh [BUILD_DIR] [SCANS] [RSS_SCANS] [STARTS] [CARDS] [SYNC_SCANS]
-#       defaults: build/release 10000 100000 20 500 2000;  MQTT=no runs without [mqtt] host
+#       defaults: build/release 10000 100000 20 1500 2000;  MQTT=no runs without [mqtt] host
 #       (events then stay in the outbox); a count of 0 skips that part.
 #
 # The cards: CARDS minted with `passgate issue-test --png` (4 px/module) by a throw-away
 # issuer, alternately admit (two doses long ago) and deny (one dose), SHC and DCC by pairs.
 # The camera is a dir: of N symlinks cycling through them in name order, so decisions
 # alternate admit/deny (every decision changes an output) and a card repeats only after
-# CARDS - 1 other scans (more than [scan] repeat_holdoff_s = 1 s at this machine's scan rate;
-# the script checks that every frame got its decision). passback_window_s = 0: a repeated
+# CARDS - 1 other scans. That must take more than [scan] repeat_holdoff_s = 1 s: a quiet
+# 2-CPU machine scans ~450/s, so 500 cards are too few (the hold-off then treats every card
+# as still in view and no decision follows); the script reports frames without a decision,
+# and the scans part stops when decisions stall. passback_window_s = 0: a repeated
 # admit card is judged again, not denied `already-checked-in`. The dir: camera is not paced:
 # the next file is delivered when the loop comes back to the camera, so "frame available" is
 # the kiosk's "frame <seq> at <µs>" debug line (passgated -v), and the time between two
@@ -31,7 +33,7 @@ build=${1:-$top/build/release}
 scans=${2:-10000}
 rss_scans=${3:-100000}
 starts=${4:-20}
-cards=${5:-500}
+cards=${5:-1500}
 sync_scans=${6:-2000}
 mqtt=${MQTT:-yes}
 cli=$build/cli/passgate
