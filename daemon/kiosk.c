@@ -461,8 +461,14 @@ static void on_frame(const struct hal_frame *f, void *userdata)
 	struct kiosk *k = userdata;
 	char *text = NULL;
 	size_t len = 0;
+	struct timespec ts;
 	int e;
 
+	/* Frame arrival for bench/daemon-bench.sh, on the clock of the sim GPIO log. */
+	if (log_get_max_priority() >= LOG_DEBUG && clock_gettime(CLOCK_MONOTONIC, &ts) == 0)
+		log_debug("frame %" PRIu64 " at %" PRIu64, f->sequence,
+			  (uint64_t)((uint64_t)ts.tv_sec * USEC_PER_SEC +
+				     (uint64_t)ts.tv_nsec / 1000u));
 	e = hal_qr_decode(k->qr, f->luma, f->width, f->height, f->stride, &text, &len);
 	if (e < 0)
 		log_warning("decoder: %s", strerror(-e));
