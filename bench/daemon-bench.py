@@ -27,7 +27,8 @@ import sys
 import tempfile
 import time
 
-DECISION = re.compile(rb"^<6>(admit|deny) ")
+# Decisions are debug lines (passgated -v): the journal of a real kiosk keeps no visit times.
+DECISION = re.compile(rb"^<7>(admit|deny) ")
 FRAME = re.compile(rb"^<7>frame (\d+) at (\d+)$")
 
 

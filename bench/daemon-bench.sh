@@ -139,7 +139,7 @@ fi
 if [ "$sync_scans" -gt 0 ]; then
 	$py camera "$work/cam-sync" "$work/cards" "$sync_scans"
 	config sync "$work/cam-sync"
-	$py scans --daemon "$daemon" --config "$work/sync/passgated.conf" \
+	$py scans -v --daemon "$daemon" --config "$work/sync/passgated.conf" \
 		--log "$work/sync/daemon.log" --expect "$sync_scans" --strace "$work/sync/strace.log"
 	rm -rf "$work/cam-sync"
 fi
@@ -150,7 +150,7 @@ if [ "$rss_scans" -gt 0 ]; then
 	[ "$every" -gt 0 ] || every=1
 	$py camera "$work/cam-rss" "$work/cards" "$rss_scans"
 	config rss "$work/cam-rss"
-	$py scans --daemon "$daemon" --config "$work/rss/passgated.conf" \
+	$py scans -v --daemon "$daemon" --config "$work/rss/passgated.conf" \
 		--log "$work/rss/daemon.log" --expect "$rss_scans" --rss-every "$every"
 	echo "outbox after the rss run: $(pending rss)"
 	# What the dir: camera's list of RSS_SCANS file names costs: memory at READY=1 (before

@@ -34,6 +34,7 @@
 #define DCC_KID_LEN 8
 
 struct signer_search {
+	const struct trust *trust;
 	const uint8_t *tbs;
 	size_t tbs_len;
 	const uint8_t *sig;
@@ -48,22 +49,25 @@ static int try_signer(const struct sig_cert_info *info, const uint8_t *der, size
 		      void *userdata)
 {
 	struct signer_search *s = userdata;
+	struct sig_verifier *verifier;
 	struct sig_key *key;
 	int r;
 
 	s->candidates++;
-	r = sig_cert_trusted_key(der, len, &key);
+	/* Borrowed from the trust store's cache: parsed once per signer, not per scan. */
+	r = trust_dcc_signer(s->trust, der, len, &key, &verifier);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
 		return 0;
-	if (s->alg == COSE_ALG_ES256)
+	if (s->alg == COSE_ALG_ES256 && verifier)
+		r = sig_verifier_es256(verifier, s->tbs, s->tbs_len, s->sig, s->sig_len);
+	else if (s->alg == COSE_ALG_ES256)
 		r = sig_verify_es256(key, s->tbs, s->tbs_len, s->sig, s->sig_len);
 	else if (s->alg == COSE_ALG_PS256)
 		r = sig_verify_ps256(key, s->tbs, s->tbs_len, s->sig, s->sig_len);
 	else
 		r = -EBADMSG;
-	sig_key_free(key);
 	if (r == -ENOMEM)
 		return r;
 	if (r == 0)
@@ -74,7 +78,7 @@ static int try_signer(const struct sig_cert_info *info, const uint8_t *der, size
 int dcc_check_signature(const struct trust *t, const struct cose_sign1 *m,
 			struct sig_cert_info *ret_info, enum cred_status *ret_status)
 {
-	struct signer_search s = { .alg = cose_sign1_alg(m) };
+	struct signer_search s = { .trust = t, .alg = cose_sign1_alg(m) };
 	const uint8_t *kid;
 	size_t kid_len;
 	uint8_t *tbs;

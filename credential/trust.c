@@ -51,6 +51,15 @@ struct key_cache {
 		struct sig_verifier *verifier; /* made on first use */
 	} e[KEY_CACHE_SIZE];
 	unsigned next;
+	/* DCC signers by certificate (the DER, compared whole): building an OpenSSL key from the
+	 * certificate's point costs a third of the signature check, for the same few signers. */
+	struct {
+		uint8_t *der;
+		size_t len;
+		struct sig_key *key;
+		struct sig_verifier *verifier; /* ES256 keys only */
+	} dcc[KEY_CACHE_SIZE];
+	unsigned dcc_next;
 };
 
 struct trust {
@@ -61,6 +70,7 @@ struct trust {
 	sqlite3_stmt *find_iss;
 	sqlite3_stmt *find_crl;
 	sqlite3_stmt *find_rid;
+	sqlite3_stmt *find_dcc;
 };
 
 static const char schema[] =
@@ -76,6 +86,17 @@ static const char schema[] =
 	" not_before INTEGER NOT NULL, not_after INTEGER NOT NULL, usage INTEGER NOT NULL,"
 	" country TEXT NOT NULL, PRIMARY KEY(kid, der));";
 
+static void dcc_entry_clear(struct key_cache *c, unsigned i)
+{
+	free(c->dcc[i].der);
+	sig_key_free(c->dcc[i].key);
+	sig_verifier_free(c->dcc[i].verifier);
+	c->dcc[i].der = NULL;
+	c->dcc[i].len = 0;
+	c->dcc[i].key = NULL;
+	c->dcc[i].verifier = NULL;
+}
+
 static void cache_clear(struct key_cache *c)
 {
 	for (unsigned i = 0; i < KEY_CACHE_SIZE; i++) {
@@ -83,8 +104,10 @@ static void cache_clear(struct key_cache *c)
 		sig_verifier_free(c->e[i].verifier);
 		c->e[i].key = NULL;
 		c->e[i].verifier = NULL;
+		dcc_entry_clear(c, i);
 	}
 	c->next = 0;
+	c->dcc_next = 0;
 }
 
 static void finalize_statements(struct trust *t)
@@ -93,7 +116,8 @@ static void finalize_statements(struct trust *t)
 	sqlite3_finalize(t->find_iss);
 	sqlite3_finalize(t->find_crl);
 	sqlite3_finalize(t->find_rid);
-	t->find_key = t->find_iss = t->find_crl = t->find_rid = NULL;
+	sqlite3_finalize(t->find_dcc);
+	t->find_key = t->find_iss = t->find_crl = t->find_rid = t->find_dcc = NULL;
 }
 
 static int prepare_statements(struct trust *t)
@@ -107,7 +131,11 @@ static int prepare_statements(struct trust *t)
 	    sqlite3_prepare_v3(
 		    t->db,
 		    "SELECT before FROM shc_revoked WHERE iss = ?1 AND kid = ?2 AND rid = ?3", -1,
-		    SQLITE_PREPARE_PERSISTENT, &t->find_rid, NULL) != SQLITE_OK)
+		    SQLITE_PREPARE_PERSISTENT, &t->find_rid, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(t->db,
+			       "SELECT der, not_before, not_after, usage, country FROM dcc_cert"
+			       " WHERE kid = ?1",
+			       -1, SQLITE_PREPARE_PERSISTENT, &t->find_dcc, NULL) != SQLITE_OK)
 		return -EIO;
 	return 0;
 }
@@ -847,4 +875,75 @@ int trust_shc_revoked(const struct trust *t, const char *iss, const char *kid, c
 	}
 	sqlite3_reset(st);
 	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : -EIO;
+}
+
+int trust_for_each_dcc_signer(const struct trust *t, const uint8_t kid[8],
+			      int (*fn)(const struct sig_cert_info *info, const uint8_t *der,
+					size_t len, void *userdata),
+			      void *userdata)
+{
+	sqlite3_stmt *st = t->find_dcc;
+	int r = 0, step;
+
+	sqlite3_reset(st);
+	if (sqlite3_bind_blob(st, 1, kid, 8, SQLITE_STATIC) != SQLITE_OK)
+		return -EIO;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sig_cert_info info = { 0 };
+		const uint8_t *der = sqlite3_column_blob(st, 0);
+		const unsigned char *country = sqlite3_column_text(st, 4);
+		int n = sqlite3_column_bytes(st, 0);
+
+		if (!der || n <= 0)
+			continue;
+		info.not_before = sqlite3_column_int64(st, 1);
+		info.not_after = sqlite3_column_int64(st, 2);
+		info.usage = (unsigned)sqlite3_column_int64(st, 3);
+		memcpy(info.kid, kid, sizeof(info.kid));
+		if (country && strlen((const char *)country) < sizeof(info.country))
+			memcpy(info.country, country, strlen((const char *)country) + 1);
+		r = fn(&info, der, (size_t)n, userdata);
+		if (r != 0)
+			break;
+	}
+	if (r == 0 && step != SQLITE_DONE)
+		r = -EIO;
+	sqlite3_reset(st);
+	return r;
+}
+
+int trust_dcc_signer(const struct trust *t, const uint8_t *der, size_t len,
+		     struct sig_key **ret_key, struct sig_verifier **ret_verifier)
+{
+	struct key_cache *c = t->cache;
+	struct sig_key *key;
+	unsigned i;
+	int r;
+
+	for (i = 0; i < KEY_CACHE_SIZE; i++) {
+		if (c->dcc[i].der && c->dcc[i].len == len && !memcmp(c->dcc[i].der, der, len)) {
+			*ret_key = c->dcc[i].key;
+			*ret_verifier = c->dcc[i].verifier;
+			return 0;
+		}
+	}
+	r = sig_cert_trusted_key(der, len, &key);
+	if (r < 0)
+		return r;
+	i = c->dcc_next++ % KEY_CACHE_SIZE;
+	dcc_entry_clear(c, i);
+	c->dcc[i].der = malloc(len);
+	if (!c->dcc[i].der) {
+		sig_key_free(key);
+		return -ENOMEM;
+	}
+	memcpy(c->dcc[i].der, der, len);
+	c->dcc[i].len = len;
+	c->dcc[i].key = key;
+	/* A prepared ES256 verifier for P-256 signers; PS256 (RSA) signers use the key. */
+	if (sig_key_type(key) == SIG_KEY_EC_P256 && sig_verifier_new(key, &c->dcc[i].verifier) < 0)
+		c->dcc[i].verifier = NULL;
+	*ret_key = key;
+	*ret_verifier = c->dcc[i].verifier;
+	return 0;
 }

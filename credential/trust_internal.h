@@ -49,13 +49,22 @@ bool trust_shc_iss_valid(const char *iss);
 /* DCC, the verifier's hot path: call @fn for each stored signer certificate whose kid is @kid
  * (collisions are possible; the caller tries each), with the facts recorded at import
  * (validity, usage bits, country; kid = @kid), so that it need not parse the certificate again
- * (trust_cert.c). Stops early when @fn returns non-zero and returns that value; returns 0 when
+ * Stops early when @fn returns non-zero and returns that value; returns 0 when
  * every call returned 0 (or there was none), -errno on a store failure. */
 struct sig_cert_info;
 int trust_for_each_dcc_signer(const struct trust *t, const uint8_t kid[8],
 			      int (*fn)(const struct sig_cert_info *info, const uint8_t *der,
 					size_t len, void *userdata),
 			      void *userdata);
+
+/*
+ * The signer key of DCC certificate @der (as trust_for_each_dcc_signer() hands it out), parsed
+ * once and kept while the store is unchanged; for a P-256 key also a prepared ES256 verifier
+ * (else *ret_verifier is NULL). Both are borrowed until the next change of the store.
+ */
+struct sig_verifier;
+int trust_dcc_signer(const struct trust *t, const uint8_t *der, size_t len,
+		     struct sig_key **ret_key, struct sig_verifier **ret_verifier);
 
 /* The store's database handle, for trust_cert.c. Typed void to keep sqlite3.h in the .c files. */
 void *trust_db(const struct trust *t);

@@ -34,7 +34,11 @@ struct hal_camera {
 	int error;
 	/* dir: */
 	char *dir;
-	char **files;
+	/* The image names, sorted: one NUL-separated arena and an offset per name, so that a
+	 * folder of 100 000 files costs ~15 bytes a name, not a malloc'ed string each. */
+	char *names;
+	size_t names_len;
+	uint32_t *files;
 	size_t n_files, next;
 	int efd;
 	uint64_t interval, next_at; /* µs; interval 0: as fast as dispatched */
@@ -50,9 +54,15 @@ const char *hal_camera_state_name(enum hal_camera_state s)
 	return s == HAL_CAMERA_RUNNING ? "running" : s == HAL_CAMERA_ABSENT ? "absent" : "idle";
 }
 
-static int by_name(const void *a, const void *b)
+static int by_name(const void *a, const void *b, void *arena)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp((const char *)arena + *(const uint32_t *)a,
+		      (const char *)arena + *(const uint32_t *)b);
+}
+
+static const char *file_name(const struct hal_camera *cam, size_t i)
+{
+	return cam->names + cam->files[i];
 }
 
 static bool is_image_name(const char *n)
@@ -65,7 +75,7 @@ static bool is_image_name(const char *n)
 static int list_dir(struct hal_camera *cam)
 {
 	struct dirent *de;
-	size_t cap = 0;
+	size_t cap = 0, names_cap = 0;
 	DIR *d;
 
 	d = opendir(cam->dir);
@@ -76,22 +86,35 @@ static int list_dir(struct hal_camera *cam)
 			continue;
 		if (cam->n_files == MAX_FILES)
 			break;
+		size_t len = strlen(de->d_name) + 1;
+
 		if (cam->n_files == cap) {
 			size_t nc = cap ? cap * 2 : 16;
-			char **f = realloc(cam->files, nc * sizeof(*f));
+			uint32_t *f = realloc(cam->files, nc * sizeof(*f));
 			if (!f)
 				goto nomem;
 			cam->files = f;
 			cap = nc;
 		}
-		cam->files[cam->n_files] = strdup(de->d_name);
-		if (!cam->files[cam->n_files])
-			goto nomem;
-		cam->n_files++;
+		if (cam->names_len + len > names_cap) {
+			size_t nc = names_cap ? names_cap * 2 : 4096;
+			char *n;
+
+			if (nc > UINT32_MAX)
+				goto nomem;
+			n = realloc(cam->names, nc);
+			if (!n)
+				goto nomem;
+			cam->names = n;
+			names_cap = nc;
+		}
+		memcpy(cam->names + cam->names_len, de->d_name, len);
+		cam->files[cam->n_files++] = (uint32_t)cam->names_len;
+		cam->names_len += len;
 	}
 	closedir(d);
 	if (cam->n_files)
-		qsort(cam->files, cam->n_files, sizeof(*cam->files), by_name);
+		qsort_r(cam->files, cam->n_files, sizeof(*cam->files), by_name, cam->names);
 	return 0;
 nomem:
 	closedir(d);
@@ -183,8 +206,7 @@ void hal_camera_free(struct hal_camera *cam)
 	if (!cam)
 		return;
 	hal_lc_close(cam->lc);
-	for (size_t i = 0; i < cam->n_files; i++)
-		free(cam->files[i]);
+	free(cam->names);
 	free(cam->files);
 	free(cam->dir);
 	if (cam->efd >= 0)
@@ -227,7 +249,7 @@ static int dispatch_dir(struct hal_camera *cam, hal_camera_frame_fn fn, void *us
 		cam->next_at = now + cam->interval;
 	}
 	while (cam->next < cam->n_files) {
-		const char *name = cam->files[cam->next];
+		const char *name = file_name(cam, cam->next);
 		char *path;
 		uint8_t *luma;
 		unsigned w, h;
