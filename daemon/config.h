@@ -30,7 +30,7 @@
 
 enum config_mode {
 	CONFIG_MODE_SELF = 0, /* self-service gate: relies on the signed credential */
-	CONFIG_MODE_STAFF,    /* staff-assisted: the name is shown on the console (PROGRAMS.md) */
+	CONFIG_MODE_STAFF,    /* staff at the gate: the staff button records paper checks */
 };
 
 enum config_camera {
