@@ -210,13 +210,16 @@ static void record(struct kiosk *k, const struct rules_decision *d, const struct
 		.cred = c,
 	};
 
-	for (unsigned i = 0; i < d->n_reasons; i++) {
+	for (unsigned i = 0; i < d->n_reasons; i++)
 		reasons[i] = rules_reason_code(d->reasons[i]);
+	(void)reporter_record(k->reporter, &ev, now);
+	if (log_get_max_priority() < LOG_DEBUG)
+		return; /* the line below is for `passgated -v` only */
+	for (unsigned i = 0; i < d->n_reasons; i++) {
 		if (i)
 			strncat(list, ",", sizeof(list) - strlen(list) - 1);
 		strncat(list, reasons[i], sizeof(list) - strlen(list) - 1);
 	}
-	(void)reporter_record(k->reporter, &ev, now);
 	log_debug("%s %s (%s, %s)", d->admit ? "admit" : "deny", list, format ? format : "none",
 		  d->program);
 }
@@ -258,6 +261,14 @@ static void conclude(struct kiosk *k, const struct rules_decision *d, const stru
 
 /* ---- sessions ---- */
 
+/* Frees @s, wiping the members' personal data; the caller has taken it out of the kiosk. */
+static void session_free(struct session *s)
+{
+	rules_session_free(s->rules);
+	explicit_bzero(s, sizeof(*s));
+	free(s);
+}
+
 static void session_close(struct kiosk *k)
 {
 	struct session *s = k->session;
@@ -281,9 +292,7 @@ static void session_close(struct kiosk *k)
 		       m->has_cred ? cred_format_name(m->cred.format) : NULL);
 		k->revised++;
 	}
-	rules_session_free(s->rules);
-	explicit_bzero(s, sizeof(*s));
-	free(s);
+	session_free(s);
 	(void)loop_module_update(k->session_mod);
 }
 
@@ -541,6 +550,10 @@ static void on_button(enum hal_gpio_button b, void *userdata)
 
 /* ---- hal modules on the loop ---- */
 
+/* hal/ and the loop share the clock (CLOCK_MONOTONIC µs) and the "never" value, so a hal
+ * module's deadline is the loop module's deadline as it is. */
+_Static_assert(HAL_NO_DEADLINE == LOOP_NO_DEADLINE, "hal and loop agree on 'no deadline'");
+
 static int camera_fd(void *userdata)
 {
 	return hal_camera_fd(((struct kiosk *)userdata)->camera);
@@ -557,9 +570,7 @@ static int camera_dispatch(void *userdata, uint32_t revents, uint64_t now_usec)
 
 static uint64_t camera_deadline(void *userdata)
 {
-	uint64_t t = hal_camera_deadline(((struct kiosk *)userdata)->camera);
-
-	return t == HAL_NO_DEADLINE ? LOOP_NO_DEADLINE : t;
+	return hal_camera_deadline(((struct kiosk *)userdata)->camera);
 }
 
 static const struct loop_module_ops camera_ops = {
@@ -586,9 +597,7 @@ static int gpio_dispatch(void *userdata, uint32_t revents, uint64_t now_usec)
 
 static uint64_t gpio_deadline(void *userdata)
 {
-	uint64_t t = hal_gpio_deadline(((struct kiosk *)userdata)->gpio);
-
-	return t == HAL_NO_DEADLINE ? LOOP_NO_DEADLINE : t;
+	return hal_gpio_deadline(((struct kiosk *)userdata)->gpio);
 }
 
 /* Pattern steps (a 100 ms beep) need millisecond timers: accuracy 1 ms. */
@@ -625,9 +634,7 @@ static int printer_dispatch(void *userdata, uint32_t revents, uint64_t now_usec)
 
 static uint64_t printer_deadline(void *userdata)
 {
-	uint64_t t = hal_printer_deadline(((struct kiosk *)userdata)->printer);
-
-	return t == HAL_NO_DEADLINE ? LOOP_NO_DEADLINE : t;
+	return hal_printer_deadline(((struct kiosk *)userdata)->printer);
 }
 
 static const struct loop_module_ops printer_ops = {
@@ -961,11 +968,8 @@ void kiosk_free(struct kiosk *k)
 {
 	if (!k)
 		return;
-	if (k->session) {
-		rules_session_free(k->session->rules);
-		explicit_bzero(k->session, sizeof(*k->session));
-		free(k->session);
-	}
+	if (k->session)
+		session_free(k->session); /* shutting down: no revisions recorded */
 	loop_module_free(k->camera_mod);
 	loop_module_free(k->gpio_mod);
 	loop_module_free(k->printer_mod);
