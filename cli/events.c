@@ -4,7 +4,7 @@
  * check events waiting for the city, and print the kiosk's day-key public key.
  *
  * The outbox is opened read-only, so this is safe while passgated runs (SQLite WAL lets a reader
- * in beside the writer). Events carry nothing personal by construction (daemon/events.h), so
+ * in beside the writer). Events carry nothing personal by construction (events/events.h), so
  * `list` prints them as they are. `pubkey` prints the X25519 public key the city seals day keys
  * to, creating the key pair on first use exactly as passgated would (docs/events.md).
  */
@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "daemon/daykeys.h"
-#include "daemon/outbox.h"
+#include "events/daykeys.h"
+#include "events/outbox.h"
 
 static void usage(FILE *f)
 {

@@ -39,7 +39,7 @@
 #include "credential/cred.h"
 #include "credential/trust.h"
 #include "credential/verify.h"
-#include "daemon/cityupdate.h"
+#include "events/cityupdate.h"
 #include "daemon/clockguard.h"
 #include "daemon/config.h"
 #include "daemon/hwconfig.h"

@@ -19,14 +19,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "daemon/cityupdate.h"
+#include "events/cityupdate.h"
 #include "daemon/config.h"
-#include "daemon/daykeys.h"
+#include "events/daykeys.h"
 #include "daemon/log.h"
 #include "daemon/loop.h"
-#include "daemon/outbox.h"
+#include "events/outbox.h"
 #include "daemon/reporter.h"
-#include "daemon/uplink.h"
+#include "events/uplink.h"
 
 #define TOPIC_MAX 256
 /* Without a broker the topic still names the kiosk, so a later export keeps its meaning. */

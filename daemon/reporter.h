@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "daemon/events.h"
+#include "events/events.h"
 
 struct config;
 struct loop;

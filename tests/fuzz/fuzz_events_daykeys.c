@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "daemon/daykeys.h"
+#include "events/daykeys.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

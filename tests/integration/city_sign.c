@@ -12,7 +12,7 @@
 
 #include <sodium.h>
 
-#include "daemon/cityupdate.h"
+#include "events/cityupdate.h"
 
 int main(int argc, char **argv)
 {

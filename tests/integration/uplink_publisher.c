@@ -22,9 +22,9 @@
 #include <time.h>
 
 #include "credential/cred.h"
-#include "daemon/events.h"
-#include "daemon/outbox.h"
-#include "daemon/uplink.h"
+#include "events/events.h"
+#include "events/outbox.h"
+#include "events/uplink.h"
 
 static uint64_t now_ms(void)
 {

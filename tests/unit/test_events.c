@@ -16,7 +16,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "daemon/events.h"
+#include "events/events.h"
 
 static void person(struct cred *c, const char *family, const char *given, const char *dob,
 		   const char *issuer)

@@ -17,8 +17,8 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#include "daemon/cityupdate.h"
-#include "daemon/daykeys.h"
+#include "events/cityupdate.h"
+#include "events/daykeys.h"
 
 struct city {
 	uint8_t pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];

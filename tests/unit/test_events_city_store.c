@@ -20,7 +20,7 @@
 #include <sodium.h>
 
 #include "credential/trust.h"
-#include "daemon/cityupdate.h"
+#include "events/cityupdate.h"
 #include "shc_test_util.h"
 
 #define CITY  "sapporo"

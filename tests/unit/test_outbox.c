@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/outbox.h"
+#include "events/outbox.h"
 
 struct tmp {
 	char dir[64];

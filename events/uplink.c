@@ -24,9 +24,9 @@
 #include <mosquitto.h>
 
 #include "credential/sig.h"
-#include "daemon/events.h"
-#include "daemon/outbox.h"
-#include "daemon/uplink.h"
+#include "events/events.h"
+#include "events/outbox.h"
+#include "events/uplink.h"
 
 #define TOPIC_MAX	  256
 #define MAX_SUBSCRIPTIONS 16

@@ -25,7 +25,7 @@
 #include <sodium.h>
 
 #include "credential/trust.h"
-#include "daemon/cityupdate.h"
+#include "events/cityupdate.h"
 
 #define MAGIC	     "PGS1"
 #define SIGN_CONTEXT "passgate/v1/signed"

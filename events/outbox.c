@@ -18,7 +18,7 @@
 
 #include <sqlite3.h>
 
-#include "daemon/outbox.h"
+#include "events/outbox.h"
 
 #define DEFAULT_MAX_ROWS  100000u
 #define DEFAULT_MAX_BYTES (64u * 1024u * 1024u)

@@ -19,7 +19,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "daemon/daykeys.h"
+#include "events/daykeys.h"
 
 struct held {
 	int64_t from, until;

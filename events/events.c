@@ -18,7 +18,7 @@
 #include <sodium.h>
 
 #include "credential/sig.h"
-#include "daemon/events.h"
+#include "events/events.h"
 
 #define VENUE_INFO_PREFIX "passgate/v1/venue/"
 
