@@ -17,7 +17,7 @@
 
 #include "hal/escpos.h"
 #include "hal/image.h"
-#include "hal/preview.h"
+#include "cli/preview.h"
 #include "hal/qr_decode.h"
 #include "hal/receipt.h"
 
@@ -195,10 +195,10 @@ static void check_preview(enum hal_receipt_kind kind, unsigned dots, bool raster
 	size_t len, tl;
 	char *text;
 
-	if (!hal_preview_font())
+	if (!preview_font())
 		skip();
 	assert_int_equal(hal_receipt_build(&r, &fmt, &data, &len), 0);
-	assert_int_equal(hal_preview_render(data, len, dots, &pix, &h), 0);
+	assert_int_equal(preview_render(data, len, dots, &pix, &h), 0);
 	free(data);
 	assert_true(h > 600 && h < 3000);
 	/* The heading 入場OK at double size: the top line is heavily inked... */
@@ -234,13 +234,13 @@ static void test_preview_rejects_garbage(void **state)
 	(void)state;
 	uint8_t *pix;
 	unsigned h;
-	if (!hal_preview_font())
+	if (!preview_font())
 		skip();
-	assert_int_equal(hal_preview_render((const uint8_t *)"\x1b", 1, 384, &pix, &h), -EPROTO);
-	assert_int_equal(hal_preview_render((const uint8_t *)"\x1bZ", 2, 384, &pix, &h), -EPROTO);
-	assert_int_equal(hal_preview_render((const uint8_t *)"\x1d(k\x10\x00", 6, 384, &pix, &h),
+	assert_int_equal(preview_render((const uint8_t *)"\x1b", 1, 384, &pix, &h), -EPROTO);
+	assert_int_equal(preview_render((const uint8_t *)"\x1bZ", 2, 384, &pix, &h), -EPROTO);
+	assert_int_equal(preview_render((const uint8_t *)"\x1d(k\x10\x00", 6, 384, &pix, &h),
 			 -EPROTO);
-	assert_int_equal(hal_preview_render((const uint8_t *)"ok\n", 3, 200, &pix, &h), -EINVAL);
+	assert_int_equal(preview_render((const uint8_t *)"ok\n", 3, 200, &pix, &h), -EINVAL);
 }
 
 static void test_missing_text(void **state)
