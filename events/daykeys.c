@@ -20,6 +20,7 @@
 #include <sodium.h>
 
 #include "events/daykeys.h"
+#include "util/fileio.h"
 
 struct held {
 	int64_t from, until;
@@ -39,59 +40,12 @@ struct daykeys {
 	struct secrets *s;
 };
 
-static int read_full(int fd, uint8_t *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = read(fd, buf + got, len - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EBADMSG;
-		got += (size_t)n;
-	}
-	return 0;
-}
-
-static int write_full(int fd, const uint8_t *buf, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = write(fd, buf + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-/* Create the secret key file atomically: write a temporary, fsync, link into place. */
+/* Create the secret key file atomically: written under a temporary name, fsync'd, linked into
+ * place (fileio_create()). -EEXIST: another process won the race; the caller reads its key. */
 static int create_keypair(const char *path, uint8_t *sk)
 {
-	char tmp[4096];
-	int fd, r;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
 	randombytes_buf(sk, crypto_box_SECRETKEYBYTES);
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	r = write_full(fd, sk, crypto_box_SECRETKEYBYTES);
-	if (r >= 0 && fsync(fd) < 0)
-		r = -errno;
-	close(fd);
-	if (r >= 0 && link(tmp, path) < 0)
-		r = -errno; /* EEXIST: another process won the race; the caller reads its key */
-	unlink(tmp);
-	return r;
+	return fileio_create(path, sk, crypto_box_SECRETKEYBYTES, 0600);
 }
 
 static int load_keypair(const char *state_dir, uint8_t *sk)
@@ -111,7 +65,7 @@ static int load_keypair(const char *state_dir, uint8_t *sk)
 	}
 	if (fd < 0)
 		return -errno;
-	r = read_full(fd, sk, crypto_box_SECRETKEYBYTES);
+	r = fileio_read_exact(fd, sk, crypto_box_SECRETKEYBYTES);
 	close(fd);
 	return r;
 }

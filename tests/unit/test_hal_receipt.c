@@ -20,6 +20,7 @@
 #include "cli/preview.h"
 #include "hal/qr_decode.h"
 #include "hal/receipt.h"
+#include "util/fileio.h"
 
 #define QR_TEXT "passgate:v1:receipt:entrance-1:2022-01-15:42"
 
@@ -69,7 +70,7 @@ static void check_golden(const char *name, const uint8_t *data, size_t len)
 {
 	const char *src = getenv("PASSGATE_SOURCE_DIR");
 	char path[512];
-	uint8_t *want;
+	char *want;
 	size_t want_len;
 
 	assert_non_null(src);
@@ -81,7 +82,7 @@ static void check_golden(const char *name, const uint8_t *data, size_t len)
 		fclose(f);
 		return;
 	}
-	assert_int_equal(hal_read_file(path, 1u << 20, &want, &want_len), 0);
+	assert_int_equal(fileio_read(path, 1u << 20, FILEIO_REGULAR, &want, &want_len), 0);
 	assert_int_equal(len, want_len);
 	assert_memory_equal(data, want, len);
 	free(want);
