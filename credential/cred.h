@@ -15,6 +15,7 @@
 #ifndef PASSGATE_CRED_H
 #define PASSGATE_CRED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -82,6 +83,8 @@ struct cred_dose {
 	char date[CRED_DATE_MAX];    /* local date of the dose, YYYY-MM-DD */
 	char product[CRED_CODE_MAX]; /* SHC CVX code, DCC mp */
 	char target[CRED_CODE_MAX];  /* DCC tg (840539006 = COVID-19); SHC: "840539006" */
+	bool covid19;                /* a COVID-19 vaccine (credential/vaccines.c): only these
+	                              * count as doses in the rules */
 };
 
 struct cred_test {

@@ -25,6 +25,7 @@
 #include "credential/hcert.h"
 #include "credential/isotime.h"
 #include "credential/sig.h"
+#include "credential/vaccines.h"
 
 #define CWT_ISS		1
 #define CWT_EXP		4
@@ -356,12 +357,14 @@ static int get_date(const cbor_item_t *map, const char *key, char out[CRED_DATE_
 static int vaccination(const cbor_item_t *e, struct cred *c)
 {
 	struct cred_dose *d = &c->doses[0];
+	char vp[CRED_CODE_MAX];
 
-	if (common_fields(e, d->target, c) < 0 || get_str(e, "vp", true, NULL, 0) < 0 ||
+	if (common_fields(e, d->target, c) < 0 || get_str(e, "vp", true, vp, sizeof(vp)) < 0 ||
 	    get_str(e, "mp", true, d->product, sizeof(d->product)) < 0 ||
 	    get_str(e, "ma", true, NULL, 0) < 0 || get_uint(e, "dn", 0, &d->number) < 0 ||
 	    get_uint(e, "sd", 0, &d->series_total) < 0 || get_date(e, "dt", d->date) < 0)
 		return SCHEMA;
+	d->covid19 = cred_vaccine_dcc_covid19(d->target, vp);
 	c->n_doses = 1;
 	return 0;
 }

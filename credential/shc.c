@@ -26,10 +26,10 @@
 #include "credential/shc.h"
 #include "credential/sig.h"
 #include "credential/trust_internal.h"
+#include "credential/vaccines.h"
 #include "credential/verify.h"
 
-#define COVID_TARGET "840539006" /* SNOMED CT: COVID-19, the DCC tg value */
-#define SHC_RID_MAX  32
+#define SHC_RID_MAX 32
 
 /* PROGRAMS.md "Test kinds and result codes", with the LOINC facts of
  * conformance/shc/accepted-test-codes.json. LAMP has no LOINC code of its own: passgate reads
@@ -226,6 +226,23 @@ static const char *coding_code(const json_t *concept, const char *system)
 	return NULL;
 }
 
+/* The first coding of @concept that names a COVID-19 vaccine (vaccines.c), or NULL. */
+static const char *covid_vaccine_code(const json_t *concept)
+{
+	const json_t *codings = json_object_get(concept, "coding"), *c;
+	size_t i;
+
+	json_array_foreach(codings, i, c)
+	{
+		const char *sys = json_string_value(json_object_get(c, "system"));
+		const char *code = json_string_value(json_object_get(c, "code"));
+
+		if (cred_vaccine_shc_covid19(sys, code))
+			return code;
+	}
+	return NULL;
+}
+
 static enum cred_status parse_patient(const json_t *res, struct cred *c)
 {
 	const json_t *name = json_array_get(json_object_get(res, "name"), 0);
@@ -270,13 +287,19 @@ static enum cred_status parse_immunization(const json_t *res, struct cred *c)
 	code = coding_code(json_object_get(res, "vaccineCode"), NULL);
 	if (!code || !date || !valid_date_prefix(date))
 		return CRED_E_SCHEMA;
+	/* Only a COVID-19 vaccine is a dose (vaccines.c): an influenza shot is left out, as lab
+	 * results that are not COVID-19 tests are. */
+	code = covid_vaccine_code(json_object_get(res, "vaccineCode"));
+	if (!code)
+		return CRED_OK;
 	if (c->n_doses >= CRED_MAX_DOSES || strlen(code) >= CRED_CODE_MAX)
 		return CRED_E_SCHEMA;
 	d = &c->doses[c->n_doses++];
 	memcpy(d->date, date, 10);
 	d->date[10] = 0;
 	memcpy(d->product, code, strlen(code) + 1);
-	memcpy(d->target, COVID_TARGET, sizeof(COVID_TARGET));
+	memcpy(d->target, CRED_COVID19_TARGET, sizeof(CRED_COVID19_TARGET));
+	d->covid19 = true;
 	return CRED_OK;
 }
 

@@ -140,8 +140,9 @@ static int dose_facts(const struct cred *c, int64_t check_days, json_t *facts)
 
 	if (!since)
 		return -ENOMEM;
+	/* Only COVID-19 vaccinations are doses (credential/vaccines.c). */
 	for (unsigned i = 0; c && i < c->n_doses && i < CRED_MAX_DOSES; i++)
-		if (c->doses[i].number > count && c->doses[i].number <= 1000)
+		if (c->doses[i].covid19 && c->doses[i].number > count && c->doses[i].number <= 1000)
 			count = c->doses[i].number;
 	for (unsigned k = 1; k <= count && k <= CRED_MAX_DOSES * 4; k++) {
 		json_t *val = NULL;
@@ -150,7 +151,7 @@ static int dose_facts(const struct cred *c, int64_t check_days, json_t *facts)
 		for (unsigned i = 0; i < c->n_doses && i < CRED_MAX_DOSES; i++) {
 			int64_t day;
 
-			if (c->doses[i].number == k &&
+			if (c->doses[i].covid19 && c->doses[i].number == k &&
 			    rules_date_parse(c->doses[i].date, &day) == 0) {
 				json_decref(val);
 				val = json_integer(check_days - day);

@@ -50,6 +50,7 @@ static void vaccinated(struct cred *c, unsigned n, const char *const *dates)
 	snprintf(c->dob, sizeof(c->dob), "1990-04-01");
 	for (unsigned i = 0; i < n; i++) {
 		c->doses[i].number = i + 1;
+		c->doses[i].covid19 = true;
 		snprintf(c->doses[i].date, sizeof(c->doses[i].date), "%s", dates[i]);
 	}
 	c->n_doses = n;
@@ -180,6 +181,12 @@ static void test_dcc_dose_counting(void **state)
 	assert_true(d.admit);
 	assert_non_null(d.benefit[RULES_LANG_JA]);
 	assert_null(d.referral[RULES_LANG_JA]);
+	/* Issue 9, finding 2: a vaccination that is not against COVID-19 is no dose. */
+	c.doses[0].covid19 = false;
+	assert_int_equal(
+		rules_judge(p, &c, CRED_OK, at("2022-01-10T12:00:00+09:00"), NULL, NULL, &d), 0);
+	assert_string_equal(code(&d), "vaccination-incomplete");
+	assert_false(d.admit);
 }
 
 static void test_test_in_future(void **state)
