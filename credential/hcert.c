@@ -343,14 +343,18 @@ static int common_fields(const cbor_item_t *e, char *target, struct cred *c)
 	return 0;
 }
 
-/* A date field (YYYY-MM-DD, a trailing time cut off) into @out (CRED_DATE_MAX bytes). */
-static int get_date(const cbor_item_t *map, const char *key, char out[CRED_DATE_MAX])
+/* A date field into @out: YYYY-MM-DD, or a date-time with an offset kept whole so that the
+ * rules take its local date in the venue's zone; any other trailing time is cut off
+ * (cred_date_copy()). */
+static int get_date(const cbor_item_t *map, const char *key, char out[CRED_DATETIME_MAX])
 {
-	char buf[40];
+	char buf[40], day[40];
 
-	if (get_str(map, key, true, buf, sizeof(buf)) < 0 || check_date(buf) < 0)
+	if (get_str(map, key, true, buf, sizeof(buf)) < 0)
 		return SCHEMA;
-	memcpy(out, buf, CRED_DATE_MAX);
+	memcpy(day, buf, sizeof(day));
+	if (check_date(day) < 0 || cred_date_copy(buf, out) < 0)
+		return SCHEMA;
 	return 0;
 }
 

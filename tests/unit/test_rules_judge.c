@@ -189,6 +189,52 @@ static void test_dcc_dose_counting(void **state)
 	assert_false(d.admit);
 }
 
+static const char *event_date(const json_t *data, const char *group, size_t i, const char *key)
+{
+	const json_t *cred = json_object_get(data, "credential");
+
+	return json_string_value(
+		json_object_get(json_array_get(json_object_get(cred, group), i), key));
+}
+
+/* Issue 9, finding 3: a dose date with a time and an offset is counted from its local date in
+ * the venue's zone. Dose 2 at 2021-07-01T16:00:00Z is 07-02 in Tokyo: on 07-15 only 13 days. */
+static void test_local_dates(void **state)
+{
+	const struct rules_program *p = rules_catalog_find(cat, "national-package");
+	const char *const dates[] = { "2021-06-01", "2021-07-01T16:00:00Z" };
+	struct rules_decision d;
+	json_t *data;
+	struct cred c;
+
+	(void)state;
+	vaccinated(&c, 2, dates);
+	assert_int_equal(
+		rules_judge(p, &c, CRED_OK, at("2021-07-15T12:00:00+09:00"), NULL, NULL, &d), 0);
+	assert_string_equal(code(&d), "vaccination-too-recent");
+	assert_int_equal(
+		rules_judge(p, &c, CRED_OK, at("2021-07-16T12:00:00+09:00"), NULL, NULL, &d), 0);
+	assert_string_equal(code(&d), "vaccinated");
+	/* In UTC the same dose is on 07-01: 14 days on 07-15. */
+	assert_int_equal(rules_judge(p, &c, CRED_OK, at("2021-07-15T12:00:00Z"), "UTC", NULL, &d),
+			 0);
+	assert_string_equal(code(&d), "vaccinated");
+	/* The rules' data shows local dates for every event date (dose, recovery). */
+	snprintf(c.recoveries[0].first_positive, sizeof(c.recoveries[0].first_positive),
+		 "2021-03-01T20:00:00-05:00");
+	snprintf(c.recoveries[0].valid_from, sizeof(c.recoveries[0].valid_from), "2021-03-12");
+	snprintf(c.recoveries[0].valid_until, sizeof(c.recoveries[0].valid_until),
+		 "2021-08-31T15:30:00Z");
+	c.n_recoveries = 1;
+	assert_int_equal(
+		rules_judge_data(p, &c, at("2021-07-15T12:00:00+09:00"), NULL, NULL, &data), 0);
+	assert_string_equal(event_date(data, "v", 1, "dt"), "2021-07-02");
+	assert_string_equal(event_date(data, "r", 0, "fr"), "2021-03-02");
+	assert_string_equal(event_date(data, "r", 0, "df"), "2021-03-12");
+	assert_string_equal(event_date(data, "r", 0, "du"), "2021-09-01");
+	json_decref(data);
+}
+
 static void test_test_in_future(void **state)
 {
 	const struct rules_program *p = rules_catalog_find(cat, "fukuoka-travel");
@@ -392,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_failed_verification),
 		cmocka_unit_test(test_dcc_dose_counting),
 		cmocka_unit_test(test_test_in_future),
+		cmocka_unit_test(test_local_dates),
 		cmocka_unit_test(test_data_object),
 		cmocka_unit_test(test_rule_error_fails_closed),
 		cmocka_unit_test(test_session_guardian),

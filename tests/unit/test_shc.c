@@ -359,7 +359,7 @@ static void test_covid_vaccines_only(void **state)
 	(void)state;
 	snprintf(a, sizeof(a), imm, 1, cvx, "141", "2021-10-01");
 	snprintf(b, sizeof(b), imm, 2, cvx, "141", "2022-10-01");
-	snprintf(c, sizeof(c), imm, 3, cvx, "208", "2021-07-01");
+	snprintf(c, sizeof(c), imm, 3, cvx, "208", "2021-07-01T16:00:00Z");
 	snprintf(d, sizeof(d), imm, 4, "http://snomed.info/sct", "28581000087106", "2021-08-01");
 	snprintf(entries, sizeof(entries), "%s%s%s", patient, a, b);
 	p = payload(ISS, "1704067200", "", entries, "");
@@ -372,6 +372,7 @@ static void test_covid_vaccines_only(void **state)
 	assert_int_equal(shc_parse_payload(p, strlen(p), &out, &st), 0);
 	assert_int_equal(out.n_doses, 2);
 	assert_string_equal(out.doses[0].product, "208");
+	assert_string_equal(out.doses[0].date, "2021-07-01T16:00:00Z"); /* an instant (finding 3) */
 	assert_int_equal(out.doses[0].number, 1);
 	assert_true(out.doses[0].covid19);
 	assert_string_equal(out.doses[1].product, "28581000087106");
