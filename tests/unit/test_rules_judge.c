@@ -235,6 +235,43 @@ static void test_local_dates(void **state)
 	json_decref(data);
 }
 
+/* Issue 9, finding 4: the night follows from trip_start. A PCR test valid at a trip start six
+ * days before the check is night 7, past どうみん割's limit of 5, without any declared night. */
+static void test_night_from_trip_start(void **state)
+{
+	const struct rules_program *p = rules_catalog_find(cat, "hokkaido-doumin-wari");
+	struct rules_context *ctx;
+	struct rules_decision d;
+	struct cred c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.format = CRED_FORMAT_SHC;
+	c.n_tests = 1;
+	c.tests[0].kind = CRED_TEST_PCR;
+	c.tests[0].result = CRED_RESULT_NEGATIVE;
+	c.tests[0].collected = at("2022-07-20T09:00:00+09:00");
+	assert_int_equal(rules_context_new(&ctx), 0);
+	assert_int_equal(rules_context_set(ctx, p, "residence", "JP-01"), 0);
+	assert_int_equal(rules_context_set(ctx, p, "trip_start", "2022-07-22"), 0);
+	assert_int_equal(
+		rules_judge(p, &c, CRED_OK, at("2022-07-26T15:00:00+09:00"), NULL, ctx, &d), 0);
+	assert_string_equal(code(&d), "tested-negative"); /* night 5 */
+	assert_int_equal(
+		rules_judge(p, &c, CRED_OK, at("2022-07-28T15:00:00+09:00"), NULL, ctx, &d), 0);
+	assert_string_equal(code(&d), "test-expired"); /* night 7 */
+	/* A declared night lower than the calendar's does not count; a higher one does. */
+	assert_int_equal(rules_context_set(ctx, p, "night", "1"), 0);
+	assert_int_equal(
+		rules_judge(p, &c, CRED_OK, at("2022-07-28T15:00:00+09:00"), NULL, ctx, &d), 0);
+	assert_string_equal(code(&d), "test-expired");
+	assert_int_equal(rules_context_set(ctx, p, "night", "6"), 0);
+	assert_int_equal(
+		rules_judge(p, &c, CRED_OK, at("2022-07-23T15:00:00+09:00"), NULL, ctx, &d), 0);
+	assert_string_equal(code(&d), "test-expired");
+	rules_context_free(ctx);
+}
+
 static void test_test_in_future(void **state)
 {
 	const struct rules_program *p = rules_catalog_find(cat, "fukuoka-travel");
@@ -439,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_dcc_dose_counting),
 		cmocka_unit_test(test_test_in_future),
 		cmocka_unit_test(test_local_dates),
+		cmocka_unit_test(test_night_from_trip_start),
 		cmocka_unit_test(test_data_object),
 		cmocka_unit_test(test_rule_error_fails_closed),
 		cmocka_unit_test(test_session_guardian),
