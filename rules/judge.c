@@ -395,6 +395,7 @@ static int judge(const struct rules_program *p, const struct cred *c, enum cred_
 		 const struct rules_context *person, const char *guardian_override,
 		 struct rules_decision *ret, bool *ret_child)
 {
+	unsigned long budget = RULES_LOGIC_MAX_STEPS;
 	const struct rules_version *v = NULL;
 	json_t *data;
 	int64_t day;
@@ -429,10 +430,12 @@ static int judge(const struct rules_program *p, const struct cred *c, enum cred_
 		       ret_child);
 	if (r < 0)
 		return r;
+	/* One step budget for the whole judgment (rules/logic.h); a program that could exceed
+	 * it was refused at load, so running out means a fault: deny, fail closed. */
 	for (size_t i = 0; i < v->n_rules; i++) {
 		bool match;
 
-		if (rules_logic_test(v->rules[i].when, data, &match, NULL, 0) < 0) {
+		if (rules_logic_test_budget(v->rules[i].when, data, &budget, &match, NULL, 0) < 0) {
 			decide(p, ret, RULES_R_INTERNAL_ERROR, v->rules[i].id, c);
 			break;
 		}
