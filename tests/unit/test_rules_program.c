@@ -221,6 +221,7 @@ static const char *judge_at(const struct rules_program *p, const char *at, const
 	c.n_doses = 3;
 	for (unsigned i = 0; i < 3; i++) {
 		c.doses[i].number = i + 1;
+		c.doses[i].covid19 = true;
 		snprintf(c.doses[i].date, sizeof(c.doses[i].date), "2021-0%u-01", 6 + i);
 	}
 	assert_int_equal(rules_time_parse(at, NULL, &now), 0);
