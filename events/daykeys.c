@@ -20,7 +20,7 @@
 #include <sodium.h>
 
 #include "events/daykeys.h"
-#include "util/fileio.h"
+#include "events/keyfile.h"
 
 struct held {
 	int64_t from, until;
@@ -40,34 +40,9 @@ struct daykeys {
 	struct secrets *s;
 };
 
-/* Create the secret key file atomically: written under a temporary name, fsync'd, linked into
- * place (fileio_create()). -EEXIST: another process won the race; the caller reads its key. */
-static int create_keypair(const char *path, uint8_t *sk)
-{
-	randombytes_buf(sk, crypto_box_SECRETKEYBYTES);
-	return fileio_create(path, sk, crypto_box_SECRETKEYBYTES, 0600);
-}
-
 static int load_keypair(const char *state_dir, uint8_t *sk)
 {
-	char path[4096];
-	int fd, r;
-
-	if (snprintf(path, sizeof(path), "%s/%s", state_dir, DAYKEYS_KEYPAIR_FILE) >=
-	    (int)sizeof(path))
-		return -ENAMETOOLONG;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT) {
-		r = create_keypair(path, sk);
-		if (r != -EEXIST)
-			return r;
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	}
-	if (fd < 0)
-		return -errno;
-	r = fileio_read_exact(fd, sk, crypto_box_SECRETKEYBYTES);
-	close(fd);
-	return r;
+	return keyfile_load(state_dir, DAYKEYS_KEYPAIR_FILE, sk, crypto_box_SECRETKEYBYTES);
 }
 
 int daykeys_new(const char *state_dir, const char *venue, struct daykeys **ret)
