@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * trust.c - the trust store's SQLite file: opening it, its schema, and SHC issuer key sets.
+ * trust.c - the trust store's SQLite file: opening it, its schema, its transactions (the one
+ * entry point every change goes through, so that no cached key outlives its row), the key
+ * cache, removal, listing and the verifiers' lookups.
  *
  * The store is a small SQLite database so that imports are atomic (a transaction per import:
  * a bad key set changes nothing) and the daemon and the CLI can share it under [state] dir.
- * DCC signer certificates are in trust_cert.c. Schema: trust_internal.h.
+ * Each imported object has its own file: SHC key sets (trust_jwks.c), SHC revocation lists
+ * (trust_crl.c), the VCI directory (trust_vci.c), DCC signer certificates (trust_cert.c) and
+ * DCC revocations (trust_revoke.c). Schema: trust_internal.h. The database handle never
+ * leaves this file: the others prepare their statements through trust_prepare().
  *
- * SHC rules enforced here (SMART Health Cards spec, "Issuer Generates Results" and
- * "Revocation"): an issuer is named by its exact https URL without a trailing slash; a key set
- * is replaced as a whole on import; a revocation list is accepted only for a key the store
- * holds, with method "rid", a counter equal to that key's crlVersion and never going back, and
- * distinct base64url rids of at most 24 characters, optionally suffixed ".<unix time>".
+ * An SHC issuer is named by its exact https URL without a trailing slash (SMART Health Cards
+ * spec, "Issuer Generates Results"): trust_shc_iss_valid().
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -35,7 +37,6 @@
  * but are still bounded before parsing. */
 #define TRUST_MAX_DEPTH 16
 #define TRUST_MAX_ARRAY 100000
-#define CRL_RID_MAX	24
 
 /*
  * Keys parsed from the store, by (iss, kid): decoding an SPKI costs more than the ES256 check
@@ -270,9 +271,9 @@ void trust_free(struct trust *t)
 	free(t);
 }
 
-void *trust_db(const struct trust *t)
+int trust_prepare(const struct trust *t, const char *sql, sqlite3_stmt **ret)
 {
-	return t->db;
+	return sqlite3_prepare_v2(t->db, sql, -1, ret, NULL) == SQLITE_OK ? 0 : -EIO;
 }
 
 static int exec(sqlite3 *db, const char *sql)
@@ -313,7 +314,7 @@ void *trust_revoked_stmt(const struct trust *t)
 	return t->find_revoked;
 }
 
-static int load_json(const char *json, size_t len, json_t **ret)
+int trust_load_json(const char *json, size_t len, json_t **ret)
 {
 	json_error_t err;
 	json_t *root;
@@ -339,332 +340,6 @@ bool trust_shc_iss_valid(const char *iss)
 		if ((unsigned char)iss[i] <= ' ' || iss[i] == 0x7f)
 			return false;
 	return true;
-}
-
-struct parsed_key {
-	char kid[CRED_KID_MAX];
-	int64_t crl_version;
-	uint8_t *spki;
-	size_t spki_len;
-};
-
-static int import_jwks(struct trust *t, const char *iss, const char *source, const char *name,
-		       const char *json, size_t len)
-{
-	struct parsed_key *keys = NULL;
-	json_t *root = NULL, *arr, *jwk;
-	sqlite3_stmt *st = NULL;
-	size_t n = 0, i;
-	int r;
-
-	if (!trust_shc_iss_valid(iss))
-		return -EINVAL;
-	r = load_json(json, len, &root);
-	if (r < 0)
-		return r;
-	arr = json_object_get(root, "keys");
-	if (!json_is_array(arr) || json_array_size(arr) == 0) {
-		r = -EINVAL;
-		goto out;
-	}
-	keys = calloc(json_array_size(arr), sizeof(*keys));
-	if (!keys) {
-		r = -ENOMEM;
-		goto out;
-	}
-	/* Validate every key before touching the store: a bad set changes nothing. */
-	json_array_foreach(arr, i, jwk)
-	{
-		struct sig_key *k;
-
-		r = jwk_parse_p256(jwk, false, keys[n].kid, &keys[n].crl_version, &k);
-		if (r < 0)
-			goto out;
-		r = sig_key_to_spki(k, &keys[n].spki, &keys[n].spki_len);
-		sig_key_free(k);
-		if (r < 0)
-			goto out;
-		n++;
-	}
-
-	r = begin(t);
-	if (r < 0)
-		goto out;
-	r = -EIO;
-	if (sqlite3_prepare_v2(t->db,
-			       "INSERT INTO shc_issuer(iss, name, source) VALUES(?1, ?2, ?3)"
-			       " ON CONFLICT(iss) DO UPDATE SET source = ?3,"
-			       " name = coalesce(?2, name)",
-			       -1, &st, NULL) != SQLITE_OK)
-		goto end_transaction;
-	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
-	if (name)
-		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, source, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		goto end_transaction;
-	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_prepare_v2(t->db, "DELETE FROM shc_key WHERE iss = ?1", -1, &st, NULL) !=
-	    SQLITE_OK)
-		goto end_transaction;
-	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		goto end_transaction;
-	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_prepare_v2(
-		    t->db,
-		    "INSERT INTO shc_key(iss, kid, spki, crl_version) VALUES(?1, ?2, ?3, ?4)", -1,
-		    &st, NULL) != SQLITE_OK)
-		goto end_transaction;
-	for (i = 0; i < n; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, keys[i].kid, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(st, 3, keys[i].spki, (int)keys[i].spki_len, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, keys[i].crl_version);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			/* The same kid twice in one set. */
-			r = sqlite3_extended_errcode(t->db) == SQLITE_CONSTRAINT_PRIMARYKEY
-				    ? -EINVAL
-				    : -EIO;
-			goto end_transaction;
-		}
-	}
-	r = 0;
-end_transaction:
-	sqlite3_finalize(st);
-	st = NULL;
-	r = end(t, r);
-out:
-	if (keys)
-		for (i = 0; i < n; i++)
-			free(keys[i].spki);
-	free(keys);
-	json_decref(root);
-	return r;
-}
-
-int trust_import_jwks(struct trust *t, const char *iss, const char *json, size_t len)
-{
-	return import_jwks(t, iss, "import", NULL, json, len);
-}
-
-int trust_add_default(struct trust *t)
-{
-	return import_jwks(t, TRUST_DEFAULT_ISS, "default", TRUST_DEFAULT_NAME, trust_default_jwks,
-			   trust_default_jwks_len);
-}
-
-static bool rid_valid(const char *s, int64_t *ret_before, size_t *ret_rid_len)
-{
-	const char *dot = strchr(s, '.');
-	size_t n = dot ? (size_t)(dot - s) : strlen(s);
-	int64_t before = 0;
-
-	if (n == 0 || n > CRL_RID_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_'))
-			return false;
-	}
-	if (dot) {
-		const char *p = dot + 1;
-
-		if (*p == 0 || strlen(p) > 12)
-			return false;
-		for (; *p; p++) {
-			if (*p < '0' || *p > '9')
-				return false;
-			before = before * 10 + (*p - '0');
-		}
-		if (before == 0)
-			return false;
-	}
-	*ret_before = before;
-	*ret_rid_len = n;
-	return true;
-}
-
-int trust_import_crl(struct trust *t, const char *iss, const char *json, size_t len)
-{
-	json_t *root = NULL, *rids, *v;
-	const char *kid, *method;
-	sqlite3_stmt *st = NULL;
-	int64_t ctr, version, stored_ctr = 0;
-	size_t i;
-	int r;
-
-	if (!trust_shc_iss_valid(iss))
-		return -EINVAL;
-	r = load_json(json, len, &root);
-	if (r < 0)
-		return r;
-	r = -EINVAL;
-	kid = json_string_value(json_object_get(root, "kid"));
-	method = json_string_value(json_object_get(root, "method"));
-	rids = json_object_get(root, "rids");
-	if (!kid || !method || strcmp(method, "rid") != 0 ||
-	    !json_is_integer(json_object_get(root, "ctr")) || !json_is_array(rids))
-		goto out;
-	ctr = json_integer_value(json_object_get(root, "ctr"));
-	if (ctr < 1)
-		goto out;
-	/* Every rid well-formed, and no rid listed twice (with or without a timestamp). */
-	json_array_foreach(rids, i, v)
-	{
-		const char *s = json_string_value(v);
-		int64_t before;
-		size_t n, j;
-
-		if (!s || !rid_valid(s, &before, &n))
-			goto out;
-		for (j = 0; j < i; j++) {
-			const char *o = json_string_value(json_array_get(rids, j));
-
-			if (strncmp(o, s, n) == 0 && (o[n] == 0 || o[n] == '.'))
-				goto out;
-		}
-	}
-
-	/* The key must be in the store, and the list must be the version its JWKS announces. */
-	if (sqlite3_prepare_v2(
-		    t->db,
-		    "SELECT k.crl_version, c.ctr FROM shc_key k LEFT JOIN shc_crl c"
-		    " ON c.iss = k.iss AND c.kid = k.kid WHERE k.iss = ?1 AND k.kid = ?2",
-		    -1, &st, NULL) != SQLITE_OK) {
-		r = -EIO;
-		goto out;
-	}
-	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		r = -ENOENT;
-		goto out;
-	}
-	version = sqlite3_column_int64(st, 0);
-	if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-		stored_ctr = sqlite3_column_int64(st, 1);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (ctr != version) {
-		r = -EINVAL;
-		goto out;
-	}
-	if (ctr < stored_ctr) {
-		r = -ESTALE;
-		goto out;
-	}
-
-	r = begin(t);
-	if (r < 0)
-		goto out;
-	r = -EIO;
-	if (sqlite3_prepare_v2(
-		    t->db,
-		    "INSERT OR REPLACE INTO shc_crl(iss, kid, method, ctr) VALUES(?1, ?2, ?3, ?4)",
-		    -1, &st, NULL) != SQLITE_OK)
-		goto end_transaction;
-	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, method, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, ctr);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		goto end_transaction;
-	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_prepare_v2(t->db, "DELETE FROM shc_revoked WHERE iss = ?1 AND kid = ?2", -1,
-			       &st, NULL) != SQLITE_OK)
-		goto end_transaction;
-	sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		goto end_transaction;
-	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_prepare_v2(
-		    t->db, "INSERT INTO shc_revoked(iss, kid, rid, before) VALUES(?1, ?2, ?3, ?4)",
-		    -1, &st, NULL) != SQLITE_OK)
-		goto end_transaction;
-	json_array_foreach(rids, i, v)
-	{
-		int64_t before;
-		size_t n;
-
-		rid_valid(json_string_value(v), &before, &n);
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, iss, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, kid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, json_string_value(v), (int)n, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, before);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			goto end_transaction;
-	}
-	r = 0;
-end_transaction:
-	sqlite3_finalize(st);
-	st = NULL;
-	r = end(t, r);
-out:
-	sqlite3_finalize(st);
-	json_decref(root);
-	return r;
-}
-
-int trust_import_vci(struct trust *t, const char *json, size_t len)
-{
-	json_t *root = NULL, *arr, *e;
-	sqlite3_stmt *st = NULL;
-	size_t i;
-	int r;
-
-	r = load_json(json, len, &root);
-	if (r < 0)
-		return r;
-	r = -EINVAL;
-	arr = json_object_get(root, "participating_issuers");
-	if (!json_is_array(arr))
-		goto out;
-	json_array_foreach(arr, i, e)
-	{
-		const char *iss = json_string_value(json_object_get(e, "iss"));
-		const char *name = json_string_value(json_object_get(e, "name"));
-
-		if (!iss || !name || !trust_shc_iss_valid(iss) || strlen(name) >= 256)
-			goto out;
-	}
-	r = begin(t);
-	if (r < 0)
-		goto out;
-	r = -EIO;
-	/* Names only: the directory does not make an issuer trusted, its imported keys do. */
-	if (sqlite3_prepare_v2(t->db,
-			       "INSERT INTO shc_issuer(iss, name, source) VALUES(?1, ?2, 'vci')"
-			       " ON CONFLICT(iss) DO UPDATE SET name = ?2",
-			       -1, &st, NULL) != SQLITE_OK)
-		goto end_transaction;
-	json_array_foreach(arr, i, e)
-	{
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, json_string_value(json_object_get(e, "iss")), -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, json_string_value(json_object_get(e, "name")), -1,
-				  SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			goto end_transaction;
-	}
-	r = 0;
-end_transaction:
-	sqlite3_finalize(st);
-	st = NULL;
-	r = end(t, r);
-out:
-	json_decref(root);
-	return r;
 }
 
 /* Standard base64 (RFC 4648 §4) of the 8-byte DCC kid, as `trust list` prints it: 11

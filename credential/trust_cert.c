@@ -18,7 +18,6 @@
 
 int trust_import_cert(struct trust *t, const uint8_t *data, size_t len)
 {
-	sqlite3 *db = trust_db(t);
 	struct sig_cert_info info;
 	sqlite3_stmt *st;
 	uint8_t *der;
@@ -32,12 +31,16 @@ int trust_import_cert(struct trust *t, const uint8_t *data, size_t len)
 		r = -EFBIG;
 		goto fail_der;
 	}
-	r = sqlite3_prepare_v2(db,
-			       "INSERT OR REPLACE INTO dcc_cert(kid, der, not_before, not_after,"
-			       " usage, country) VALUES(?, ?, ?, ?, ?, ?)",
-			       -1, &st, NULL);
-	if (r != SQLITE_OK) {
-		r = -EIO;
+	/* Through the store's transaction, so that no cached signer outlives its row. */
+	r = trust_begin(t);
+	if (r < 0)
+		goto fail_der;
+	r = trust_prepare(t,
+			  "INSERT OR REPLACE INTO dcc_cert(kid, der, not_before, not_after,"
+			  " usage, country) VALUES(?, ?, ?, ?, ?, ?)",
+			  &st);
+	if (r < 0) {
+		r = trust_end(t, r);
 		goto fail_der;
 	}
 	if (sqlite3_bind_blob(st, 1, info.kid, sizeof(info.kid), SQLITE_STATIC) != SQLITE_OK ||
@@ -50,6 +53,7 @@ int trust_import_cert(struct trust *t, const uint8_t *data, size_t len)
 	else
 		r = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
 	sqlite3_finalize(st);
+	r = trust_end(t, r);
 fail_der:
 	free(der);
 	return r;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * trust_internal.h - what the trust store's files (trust.c, trust_cert.c) and the verifiers
+ * trust_internal.h - what the trust store's files (trust*.c) and the verifiers
  * (shc.c, dcc.c) share, and nothing else may use. SQLite stays inside the trust store files.
  *
  * Schema (created by trust_open(), version in PRAGMA user_version):
@@ -69,11 +69,18 @@ struct sig_verifier;
 int trust_dcc_signer(const struct trust *t, const uint8_t *der, size_t len,
 		     struct sig_key **ret_key, struct sig_verifier **ret_verifier);
 
-/* The store's database handle, for trust_cert.c. Typed void to keep sqlite3.h in the .c files. */
-void *trust_db(const struct trust *t);
+/* A statement on the store for its other files (trust_jwks.c, trust_crl.c, trust_vci.c,
+ * trust_cert.c, trust_revoke.c); the database handle itself stays in trust.c. 0 or -EIO; the
+ * caller finalizes *ret. */
+struct sqlite3_stmt;
+int trust_prepare(const struct trust *t, const char *sql, struct sqlite3_stmt **ret);
 
-/* A transaction of the store's other files (trust_revoke.c): trust_begin() empties the key
- * cache and begins; trust_end() commits when @r >= 0, else rolls back, and returns @r or the
+/* The import's JSON, bounded (depth, array sizes) and without duplicate keys; -EINVAL. */
+struct json_t;
+int trust_load_json(const char *json, size_t len, struct json_t **ret);
+
+/* A change of the store, for every file that writes it: trust_begin() empties the key cache
+ * and begins; trust_end() commits when @r >= 0, else rolls back, and returns @r or the
  * commit's failure. */
 int trust_begin(struct trust *t);
 int trust_end(struct trust *t, int r);

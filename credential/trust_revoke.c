@@ -169,12 +169,11 @@ static int store_batches(struct trust *t, const struct batch *b, size_t n)
 	if (r < 0)
 		return r;
 	/* The same entry again keeps the later expiry. */
-	if (sqlite3_prepare_v2(trust_db(t),
-			       "INSERT INTO dcc_revoked(hash_type, hash, kid, country, expires)"
-			       " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(hash_type, hash, kid)"
-			       " DO UPDATE SET expires = max(expires, excluded.expires)",
-			       -1, &st, NULL) != SQLITE_OK)
-		r = -EIO;
+	r = trust_prepare(t,
+			  "INSERT INTO dcc_revoked(hash_type, hash, kid, country, expires)"
+			  " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(hash_type, hash, kid)"
+			  " DO UPDATE SET expires = max(expires, excluded.expires)",
+			  &st);
 	for (size_t i = 0; r >= 0 && i < n; i++)
 		r = insert_batch(st, &b[i]);
 	sqlite3_finalize(st);
@@ -244,11 +243,11 @@ int trust_list_dcc_revocations(const struct trust *t,
 	sqlite3_stmt *st;
 	int r = 0;
 
-	if (sqlite3_prepare_v2(trust_db(t),
-			       "SELECT country, kid, hash_type, count(*), max(expires)"
-			       " FROM dcc_revoked GROUP BY country, kid, hash_type"
-			       " ORDER BY country, kid, hash_type",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (trust_prepare(t,
+			  "SELECT country, kid, hash_type, count(*), max(expires)"
+			  " FROM dcc_revoked GROUP BY country, kid, hash_type"
+			  " ORDER BY country, kid, hash_type",
+			  &st) < 0)
 		return -EIO;
 	while (r >= 0 && sqlite3_step(st) == SQLITE_ROW) {
 		char kid[13] = UNKNOWN_KID, expires[ISOTIME_MAX];

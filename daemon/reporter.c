@@ -71,22 +71,24 @@ static uint32_t uplink_mod_events(void *userdata)
 {
 	struct reporter *r = userdata;
 
-	return loop_epoll_from_poll(uplink_events(r->uplink));
+	return uplink_events(r->uplink);
 }
 
 static int uplink_mod_dispatch(void *userdata, uint32_t revents, uint64_t now_usec)
 {
 	struct reporter *r = userdata;
 
-	return uplink_dispatch(r->uplink, loop_poll_from_epoll(revents), now_usec / 1000);
+	return uplink_dispatch(r->uplink, revents, now_usec);
 }
+
+/* The uplink speaks the loop's units: its deadline is the module's as it is. */
+_Static_assert(UPLINK_NO_DEADLINE == LOOP_NO_DEADLINE, "uplink and loop agree on 'never'");
 
 static uint64_t uplink_mod_deadline(void *userdata)
 {
 	struct reporter *r = userdata;
-	uint64_t ms = uplink_deadline(r->uplink);
 
-	return ms >= LOOP_NO_DEADLINE / 1000 ? LOOP_NO_DEADLINE : ms * 1000;
+	return uplink_deadline(r->uplink);
 }
 
 static const struct loop_module_ops uplink_ops = {
@@ -165,7 +167,8 @@ static int on_city_update(enum cityupdate_kind kind, const uint8_t *body, size_t
 			  int64_t issued, void *userdata)
 {
 	struct reporter *r = userdata;
-	int level, n;
+	struct cityupdate_alert alert;
+	int n;
 
 	(void)issued;
 	switch (kind) {
@@ -181,9 +184,9 @@ static int on_city_update(enum cityupdate_kind kind, const uint8_t *body, size_t
 	case CITYUPDATE_PROGRAMS:
 		return r->h.programs ? r->h.programs(body, len, r->h.userdata) : -ENOTSUP;
 	case CITYUPDATE_ALERT:
-		if (cityupdate_parse_alert(body, len, &level) < 0)
+		if (cityupdate_parse_alert(body, len, &alert) < 0)
 			return -EBADMSG;
-		return r->h.alert ? r->h.alert(level, body, len, r->h.userdata) : -ENOTSUP;
+		return r->h.alert ? r->h.alert(&alert, r->h.userdata) : -ENOTSUP;
 	case CITYUPDATE_KIND_COUNT_:
 		break;
 	}

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "events/cityupdate.h"
 #include "events/events.h"
 
 struct config;
@@ -33,7 +34,7 @@ struct reporter;
 struct reporter_handlers {
 	int (*trust)(const uint8_t *body, size_t len, void *userdata);
 	int (*programs)(const uint8_t *body, size_t len, void *userdata);
-	int (*alert)(int level, const uint8_t *body, size_t len, void *userdata);
+	int (*alert)(const struct cityupdate_alert *alert, void *userdata);
 	void *userdata;
 };
 

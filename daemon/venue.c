@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "credential/trust.h"
 #include "daemon/config.h"
 #include "daemon/log.h"
@@ -329,30 +327,16 @@ static int on_programs_update(const uint8_t *body, size_t len, void *userdata)
 	return 0;
 }
 
-static int on_alert(int level, const uint8_t *body, size_t len, void *userdata)
+static int on_alert(const struct cityupdate_alert *alert, void *userdata)
 {
 	struct venue *v = userdata;
-	const char *restrictions = "none";
-	json_t *root, *r;
-	size_t i;
 	int e;
 
-	root = json_loadb((const char *)body, len, 0, NULL);
-	json_array_foreach(json_object_get(root, "restrictions"), i, r)
-	{
-		const char *s = json_string_value(r);
-
-		if (s && !strcmp(s, "emergency"))
-			restrictions = "emergency";
-		else if (s && !strcmp(s, "priority") && strcmp(restrictions, "emergency"))
-			restrictions = "priority";
-	}
-	json_decref(root);
-	v->alert_level = level > 4 ? 4 : level;
-	v->restrictions = restrictions;
+	v->alert_level = alert->level > 4 ? 4 : alert->level;
+	v->restrictions = alert->restrictions;
 	e = apply_alert(v, v->ctx);
 	if (e >= 0)
-		log_info("alert level %d, restrictions %s", v->alert_level, restrictions);
+		log_info("alert level %d, restrictions %s", v->alert_level, v->restrictions);
 	return e;
 }
 

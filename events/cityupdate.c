@@ -225,7 +225,26 @@ static uint8_t *signed_bytes(const char *topic, const uint8_t issued_be[8], cons
 	return m;
 }
 
-int cityupdate_parse_alert(const uint8_t *body, size_t len, int *ret_level)
+/* The strongest restriction named in @restr (an array of strings, checked). */
+static const char *strongest(const json_t *restr)
+{
+	const char *best = "none";
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(restr, i, v)
+	{
+		const char *s = json_string_value(v);
+
+		if (!strcmp(s, "emergency"))
+			best = "emergency";
+		else if (!strcmp(s, "priority") && strcmp(best, "emergency"))
+			best = "priority";
+	}
+	return best;
+}
+
+int cityupdate_parse_alert(const uint8_t *body, size_t len, struct cityupdate_alert *ret)
 {
 	json_t *root, *level, *restr, *v;
 	json_error_t err;
@@ -253,8 +272,10 @@ int cityupdate_parse_alert(const uint8_t *body, size_t len, int *ret_level)
 				goto free_root;
 		}
 	}
-	if (ret_level)
-		*ret_level = (int)json_integer_value(level);
+	if (ret) {
+		ret->level = (int)json_integer_value(level);
+		ret->restrictions = strongest(restr);
+	}
 	r = 0;
 free_root:
 	json_decref(root);

@@ -116,8 +116,15 @@ int cityupdate_restore(struct cityupdate *cu, enum cityupdate_kind kind);
  * ~1.3 MB), CITYUPDATE_BODY_MAX for the others. A longer body is -EBADMSG. */
 size_t cityupdate_body_max(enum cityupdate_kind kind);
 
-/* Parse the alert JSON: 0 and *ret_level when it is valid, -EBADMSG otherwise. */
-int cityupdate_parse_alert(const uint8_t *body, size_t len, int *ret_level);
+/* The city's alert as the kiosk applies it (PROGRAMS.md context keys). */
+struct cityupdate_alert {
+	int level;		  /* 0..9 as sent */
+	const char *restrictions; /* the strongest listed: "emergency", "priority", else "none" */
+};
+
+/* Parse the alert JSON (duplicate keys refused): 0 and *ret (may be NULL) when it is valid,
+ * -EBADMSG otherwise. The one parser of the alert: the city checks what it publishes with it. */
+int cityupdate_parse_alert(const uint8_t *body, size_t len, struct cityupdate_alert *ret);
 
 /*
  * Import a verified trust list update into @t, all or nothing: trustupdate_import() (body

@@ -15,7 +15,7 @@
  * returns, never inside a callback.
  */
 #include <errno.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,8 +371,10 @@ static void check(struct uplink *u, int rc, const char *what)
 	u->dead = true;
 }
 
-int uplink_dispatch(struct uplink *u, short revents, uint64_t now_ms)
+int uplink_dispatch(struct uplink *u, uint32_t revents, uint64_t now_usec)
 {
+	uint64_t now_ms = now_usec / 1000; /* the link's own timers count ms */
+
 	u->now = now_ms;
 	if (u->state == ST_IDLE) {
 		if (!u->host || now_ms < u->next_attempt_ms)
@@ -382,9 +384,9 @@ int uplink_dispatch(struct uplink *u, short revents, uint64_t now_ms)
 			return 0;
 		}
 	}
-	if (u->mosq && (revents & (POLLIN | POLLERR | POLLHUP)))
+	if (u->mosq && (revents & (EPOLLIN | EPOLLERR | EPOLLHUP)))
 		check(u, mosquitto_loop_read(u->mosq, 1), "read");
-	if (u->mosq && !u->dead && ((revents & POLLOUT) || mosquitto_want_write(u->mosq)))
+	if (u->mosq && !u->dead && ((revents & EPOLLOUT) || mosquitto_want_write(u->mosq)))
 		check(u, mosquitto_loop_write(u->mosq, 1), "write");
 	if (u->mosq && !u->dead)
 		check(u, mosquitto_loop_misc(u->mosq), "keepalive");
@@ -415,11 +417,11 @@ int uplink_fd(const struct uplink *u)
 	return u->mosq ? mosquitto_socket(u->mosq) : -1;
 }
 
-short uplink_events(const struct uplink *u)
+uint32_t uplink_events(const struct uplink *u)
 {
 	if (!u->mosq)
 		return 0;
-	return (short)(POLLIN | (mosquitto_want_write(u->mosq) ? POLLOUT : 0));
+	return EPOLLIN | (mosquitto_want_write(u->mosq) ? EPOLLOUT : 0u);
 }
 
 uint64_t uplink_deadline(const struct uplink *u)
@@ -427,12 +429,12 @@ uint64_t uplink_deadline(const struct uplink *u)
 	uint64_t d = u->now + TICK_MS;
 
 	if (u->state == ST_IDLE)
-		return u->host ? u->next_attempt_ms : UINT64_MAX;
+		return u->host ? u->next_attempt_ms * 1000 : UPLINK_NO_DEADLINE;
 	if (u->state == ST_CONNECTING && u->connect_deadline_ms < d)
 		d = u->connect_deadline_ms;
 	if (u->paused && u->retry_at_ms < d)
 		d = u->retry_at_ms;
-	return d;
+	return d * 1000;
 }
 
 int uplink_new(const struct uplink_config *cfg, struct outbox *ob, struct uplink **ret)

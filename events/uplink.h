@@ -6,7 +6,8 @@
  * No thread and no loop of its own: the caller polls uplink_fd() for uplink_events(), calls
  * uplink_dispatch() when the fd is ready or uplink_deadline() has come, and after EVERY call
  * re-reads uplink_fd() (it changes, or becomes -1, on every reconnect; libmosquitto may reuse a
- * number). Clocks are the caller's CLOCK_MONOTONIC milliseconds, so tests can drive a fake clock.
+ * number). It speaks the loop's units: epoll(7) event bits and the caller's CLOCK_MONOTONIC
+ * microseconds (tests can drive a fake clock); durations in struct uplink_config stay in ms.
  *
  * Delivery: rows are read from the outbox in seq order and published only while connected, at
  * most `inflight_max` unacknowledged at a time; a row is removed from the outbox only on a
@@ -74,12 +75,15 @@ void uplink_set_message_handler(struct uplink *u, uplink_message_fn fn, void *us
  */
 int uplink_set_status_details(struct uplink *u, const char *json_object);
 
-int uplink_fd(const struct uplink *u);	     /* -1 when there is no socket */
-short uplink_events(const struct uplink *u); /* POLLIN, plus POLLOUT when data waits */
+int uplink_fd(const struct uplink *u); /* -1 when there is no socket */
+#define UPLINK_NO_DEADLINE UINT64_MAX
+
+uint32_t uplink_events(const struct uplink *u); /* EPOLLIN, plus EPOLLOUT when data waits */
 /* Do the work due: I/O for @revents (0 on a timer), reconnects, publishing. -errno only on
  * a programming error; link trouble is handled inside and reported in the status. */
-int uplink_dispatch(struct uplink *u, short revents, uint64_t now_ms);
-/* When uplink_dispatch() must be called next at the latest (monotonic ms). */
+int uplink_dispatch(struct uplink *u, uint32_t revents, uint64_t now_usec);
+/* When uplink_dispatch() must be called next at the latest (monotonic µs), or
+ * UPLINK_NO_DEADLINE. */
 uint64_t uplink_deadline(const struct uplink *u);
 /* New rows were added: publish them now if connected (no need to wait for the deadline). */
 void uplink_kick(struct uplink *u);

@@ -38,6 +38,18 @@ if(MOSQUITTO_BROKER)
 	endforeach()
 endif()
 
+# A scripted fake MQTT 5 broker (tests/integration/fake_broker.py) for the uplink's edge cases
+# from DESIGN.md's pitfalls: a cut link and a reused fd, a PUBACK arriving with the teardown, a
+# black-holed connect; in each, no NO_CONN-queued publish is sent twice.
+if(TARGET uplink_publisher)
+	foreach(mode drop late-puback blackhole)
+		passgate_script_test(events_fake_broker_${mode} LABEL integration TIMEOUT 60
+			COMMAND ${PASSGATE_PYTHON3}
+				${CMAKE_CURRENT_SOURCE_DIR}/integration/fake_broker.py
+				$<TARGET_FILE:uplink_publisher> ${mode})
+	endforeach()
+endif()
+
 # The city's last alert kept in the state dir, applied at start with the broker unreachable.
 if(TARGET passgated AND TARGET city_sign)
 	passgate_script_test(events_city_restore LABEL integration TIMEOUT 60

@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *sig, *body;
 	size_t body_len;
 	int64_t issued;
-	int level;
+	struct cityupdate_alert alert;
 
 	if (size < 1)
 		return 0;
@@ -50,6 +50,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cityupdate_handle(cu, cityupdate_topic(cu, kind), data + 1, size - 1);
 	cityupdate_free(cu);
 	cityupdate_split(data + 1, size - 1, &issued, &sig, &body, &body_len);
-	cityupdate_parse_alert(data + 1, size - 1, &level);
+	cityupdate_parse_alert(data + 1, size - 1, &alert);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,19 @@
 #include "events/events.h"
 #include "events/outbox.h"
 #include "events/uplink.h"
+
+/* The uplink speaks epoll bits and µs (the daemon loop's units); this tool polls. */
+static short poll_bits(uint32_t epoll_events)
+{
+	return (short)((epoll_events & EPOLLIN ? POLLIN : 0) |
+		       (epoll_events & EPOLLOUT ? POLLOUT : 0));
+}
+
+static uint32_t epoll_bits(short revents)
+{
+	return (revents & POLLIN ? EPOLLIN : 0u) | (revents & POLLOUT ? EPOLLOUT : 0u) |
+	       (revents & POLLERR ? EPOLLERR : 0u) | (revents & POLLHUP ? EPOLLHUP : 0u);
+}
 
 static uint64_t now_ms(void)
 {
@@ -208,8 +222,8 @@ int main(int argc, char **argv)
 		if (run_ms && now - start >= run_ms)
 			break;
 		pfd.fd = uplink_fd(u);
-		pfd.events = uplink_events(u);
-		deadline = uplink_deadline(u);
+		pfd.events = poll_bits(uplink_events(u));
+		deadline = uplink_deadline(u) / 1000;
 		/* While adding, --interval-ms paces the stream (so that tests can act mid-stream).
 		 */
 		if (adding)
@@ -221,14 +235,14 @@ int main(int argc, char **argv)
 		r = poll(&pfd, pfd.fd >= 0 ? 1 : 0, timeout);
 		if (r < 0 && errno != EINTR)
 			break;
-		uplink_dispatch(u, r > 0 ? pfd.revents : 0, now_ms());
+		uplink_dispatch(u, r > 0 ? epoll_bits(pfd.revents) : 0, now_ms() * 1000);
 	}
 	/* Let the last acknowledgements land in the file and the status reach the broker. */
 	for (int i = 0; i < 20; i++) {
-		struct pollfd pfd = { .fd = uplink_fd(u), .events = uplink_events(u) };
+		struct pollfd pfd = { .fd = uplink_fd(u), .events = poll_bits(uplink_events(u)) };
 
 		r = poll(&pfd, pfd.fd >= 0 ? 1 : 0, 10);
-		uplink_dispatch(u, r > 0 ? pfd.revents : 0, now_ms());
+		uplink_dispatch(u, r > 0 ? epoll_bits(pfd.revents) : 0, now_ms() * 1000);
 	}
 	outbox_stats(ob, &os);
 	uplink_status(u, &us);
