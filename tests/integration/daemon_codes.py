@@ -53,6 +53,7 @@ import tempfile
 import time
 from zoneinfo import ZoneInfo
 
+sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import daemon_e2e as base  # noqa: E402  (reads PASSGATED, MOSQUITTO, MODE from argv)
 
