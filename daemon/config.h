@@ -24,6 +24,7 @@
 #define CONFIG_DEFAULT_TIMEZONE	 "Asia/Tokyo"
 #define CONFIG_DEFAULT_STATE_DIR "/var/lib/passgate"
 #define CONFIG_ERROR_MAX	 512 /* bytes of a "file:line: reason" message, NUL included */
+#define CONFIG_FILE_MAX		 (1024 * 1024) /* a longer configuration file is refused */
 #define CONFIG_LINE_NAME_MAX	 32
 #define CONFIG_ID_MAX		 64  /* venue, city and kiosk ids: MQTT topic levels */
 #define CONFIG_LIST_MAX		 256 /* [trust] jwks and cert entries, each */

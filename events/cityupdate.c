@@ -26,11 +26,12 @@
 
 #include "credential/trust.h"
 #include "events/cityupdate.h"
+#include "events/trustupdate.h"
 
 #define MAGIC	     "PGS1"
 #define SIGN_CONTEXT "passgate/v1/signed"
 #define TOPIC_MAX    256
-#define PAYLOAD_MAX  (CITYUPDATE_HEADER_LEN + CITYUPDATE_BODY_MAX)
+#define PAYLOAD_MAX  (CITYUPDATE_HEADER_LEN + CITYUPDATE_TRUST_BODY_MAX)
 
 struct handler {
 	cityupdate_fn fn;
@@ -104,6 +105,11 @@ int cityupdate_set_store(struct cityupdate *cu, const char *dir)
 	free(cu->store_dir);
 	cu->store_dir = copy;
 	return 0;
+}
+
+size_t cityupdate_body_max(enum cityupdate_kind kind)
+{
+	return kind == CITYUPDATE_TRUST ? CITYUPDATE_TRUST_BODY_MAX : CITYUPDATE_BODY_MAX;
 }
 
 const char *cityupdate_store_name(enum cityupdate_kind kind)
@@ -246,7 +252,7 @@ int cityupdate_split(const uint8_t *payload, size_t len, int64_t *ret_issued,
 
 	if (len < CITYUPDATE_HEADER_LEN || memcmp(payload, MAGIC, 4) != 0)
 		return -EBADMSG;
-	if (len - CITYUPDATE_HEADER_LEN > CITYUPDATE_BODY_MAX)
+	if (len - CITYUPDATE_HEADER_LEN > CITYUPDATE_TRUST_BODY_MAX)
 		return -EBADMSG;
 	for (int i = 0; i < 8; i++)
 		issued = issued << 8 | payload[4 + i];
@@ -314,63 +320,20 @@ free_root:
 	return r;
 }
 
-static int import_trust(struct trust *t, json_t *root)
-{
-	json_t *v;
-	size_t i;
-	int e;
-
-	json_array_foreach(json_object_get(root, "jwks"), i, v)
-	{
-		const char *iss = json_string_value(json_object_get(v, "iss"));
-		char *keys = json_dumps(v, JSON_COMPACT);
-
-		e = iss && keys ? trust_import_jwks(t, iss, keys, strlen(keys)) : -EBADMSG;
-		free(keys);
-		if (e < 0)
-			return e;
-	}
-	json_array_foreach(json_object_get(root, "certs"), i, v)
-	{
-		const char *pem = json_string_value(v);
-
-		e = pem ? trust_import_cert(t, (const uint8_t *)pem, strlen(pem)) : -EBADMSG;
-		if (e < 0)
-			return e;
-	}
-	return 0;
-}
-
 int cityupdate_import_trust(struct trust *t, const uint8_t *body, size_t len, size_t *ret_sets,
 			    size_t *ret_certs)
 {
-	struct trust *scratch = NULL;
-	json_t *root, *jwks, *certs;
+	struct trustupdate_counts c;
 	int e;
 
-	if (len == 0 || len > CITYUPDATE_BODY_MAX)
-		return -EBADMSG;
-	root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, NULL);
-	jwks = json_object_get(root, "jwks");
-	certs = json_object_get(root, "certs");
-	if (!json_is_object(root) || (jwks && !json_is_array(jwks)) ||
-	    (certs && !json_is_array(certs))) {
-		json_decref(root);
-		return -EBADMSG;
-	}
-	/* The dry run: same calls, a throw-away store, so the live one sees all or nothing. */
-	e = trust_open(NULL, &scratch);
-	if (e >= 0)
-		e = import_trust(scratch, root);
-	trust_free(scratch);
-	if (e >= 0)
-		e = import_trust(t, root);
-	if (e >= 0 && ret_sets)
-		*ret_sets = json_array_size(jwks);
-	if (e >= 0 && ret_certs)
-		*ret_certs = json_array_size(certs);
-	json_decref(root);
-	return e < 0 ? e : 0;
+	e = trustupdate_import(t, body, len, &c);
+	if (e < 0)
+		return e;
+	if (ret_sets)
+		*ret_sets = c.jwks;
+	if (ret_certs)
+		*ret_certs = c.certs;
+	return 0;
 }
 
 static int refuse(struct cityupdate *cu, int kind, int r)
@@ -394,6 +357,8 @@ static int verify(const struct cityupdate *cu, int kind, const uint8_t *payload,
 	r = cityupdate_split(payload, len, ret_issued, ret_sig, ret_body, ret_body_len);
 	if (r < 0)
 		return r;
+	if (*ret_body_len > cityupdate_body_max((enum cityupdate_kind)kind))
+		return -EBADMSG;
 	msg = signed_bytes(cu->topics[kind], payload + 4, *ret_body, *ret_body_len, &msg_len);
 	if (!msg)
 		return -ENOMEM;
@@ -498,7 +463,7 @@ int cityupdate_sign(const uint8_t sk[64], const char *topic, int64_t issued, con
 	uint8_t be[8], *msg, *out;
 	size_t msg_len;
 
-	if (issued < 0 || len > CITYUPDATE_BODY_MAX)
+	if (issued < 0 || len > CITYUPDATE_TRUST_BODY_MAX)
 		return -EINVAL;
 	if (sodium_init() < 0)
 		return -EIO;
@@ -520,4 +485,11 @@ int cityupdate_sign(const uint8_t sk[64], const char *topic, int64_t issued, con
 	*ret = out;
 	*ret_len = CITYUPDATE_HEADER_LEN + len;
 	return 0;
+}
+
+int cityupdate_keypair(uint8_t pk[CITYUPDATE_KEY_LEN], uint8_t sk[64])
+{
+	if (sodium_init() < 0)
+		return -EIO;
+	return crypto_sign_keypair(pk, sk) == 0 ? 0 : -EIO;
 }
