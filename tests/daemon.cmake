@@ -2,6 +2,8 @@
 passgate_test(test_config LABEL unit SOURCES unit/test_config.c LIBS passgated_core)
 passgate_test(test_clockguard LABEL unit SOURCES unit/test_clockguard.c LIBS passgated_core)
 passgate_test(test_passback LABEL unit SOURCES unit/test_passback.c LIBS passgated_core)
+passgate_test(test_party LABEL unit SOURCES unit/test_party.c
+	LIBS passgated_core PkgConfig::JANSSON)
 passgate_test(test_daemon_loop LABEL integration SOURCES integration/test_daemon_loop.c
 	LIBS passgated_core TIMEOUT 60)
 passgate_script_test(test_daemon_binary LABEL integration TIMEOUT 60
