@@ -357,7 +357,7 @@ static int start_link(struct cityd *d)
 		.tls_cert = cfg->mqtt.tls_cert, .tls_key = cfg->mqtt.tls_key,
 		.keepalive_s = (int)cfg->mqtt.keepalive, .persistent = true,
 		.session_expiry_s = cfg->mqtt.session_expiry_s,
-		.max_packet = cfg->max_event_bytes + 1024,
+		.max_packet = 256 * 1024, /* larger ones the broker drops; ingest counts what it gets */
 	};
 	char check[256], status[256];
 	int r;
@@ -412,7 +412,8 @@ static int run(struct cityd *d)
 	if (r < 0)
 		log_error("stopped on error: %s", strerror(-r));
 	else
-		log_info("stopped");
+		log_info("stopped: stored %llu, duplicates %llu", (unsigned long long)d->total[INGEST_OK],
+			 (unsigned long long)d->total[DUPLICATE]);
 free_loop:
 	loop_module_free(d->tick_mod);
 	loop_module_free(d->link_mod);

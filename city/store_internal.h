@@ -8,6 +8,19 @@
 
 #include "city/store.h"
 
+/* A backend's row callback and its userdata, typed per kind of row. */
+struct store_cb {
+	union {
+		int (*text)(const char *, void *);
+		int (*kiosk)(const struct store_kiosk *, void *);
+		int (*visit)(int64_t, bool, void *);
+		int (*count)(const struct store_count *, void *);
+		int (*notice)(const char *, int64_t, int64_t, void *);
+		int (*counter)(const char *, int64_t, void *);
+	} fn;
+	void *ud;
+};
+
 struct store_ops {
 	void (*free)(void *b);
 	const char *(*error)(const void *b);

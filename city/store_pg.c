@@ -137,10 +137,6 @@ static int each(struct pg *b, const char *sql, int n, const char *const *params,
 	return r;
 }
 
-struct cb {
-	void *fn, *ud;
-};
-
 static const char *val(PGresult *res, int i, int j)
 {
 	return PQgetisnull(res, i, j) ? NULL : PQgetvalue(res, i, j);
@@ -153,16 +149,16 @@ static int64_t num(PGresult *res, int i, int j)
 
 static int text_row(PGresult *res, int i, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
 
-	return ((int (*)(const char *, void *))c->fn)(val(res, i, 0), c->ud);
+	return c->fn.text(val(res, i, 0), c->ud);
 }
 
 static int pg_events_foreach(void *p, unsigned limit, int (*fn)(const char *, void *), void *ud)
 {
 	char lim[24];
 	const char *a[] = { I64(lim, limit) };
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.text = fn, .ud = ud };
 
 	return each(p, "SELECT body FROM events ORDER BY id DESC LIMIT $1", 1, a, text_row, &c);
 }
@@ -276,7 +272,7 @@ static void copy_val(char *dst, size_t size, PGresult *res, int i, int j)
 
 static int kiosk_row(PGresult *res, int i, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
 	struct store_kiosk k = { 0 };
 
 	copy_val(k.kiosk, sizeof(k.kiosk), res, i, 0);
@@ -292,12 +288,12 @@ static int kiosk_row(PGresult *res, int i, void *ud)
 	copy_val(k.faults, sizeof(k.faults), res, i, 10);
 	k.max_seq = (uint64_t)num(res, i, 11);
 	k.seen = (uint64_t)num(res, i, 12);
-	return ((int (*)(const struct store_kiosk *, void *))c->fn)(&k, c->ud);
+	return c->fn.kiosk(&k, c->ud);
 }
 
 static int pg_kiosk_foreach(void *p, int (*fn)(const struct store_kiosk *, void *), void *ud)
 {
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.kiosk = fn, .ud = ud };
 
 	return each(p,
 		    "SELECT k.kiosk, venue, ward, pubkey, receipt_key, added, state, last_seen,"
@@ -343,16 +339,16 @@ static int pg_issued_next(void *p, const char *topic, int64_t now, int64_t *ret)
 static int pg_day_venues(void *p, const char *day, int (*fn)(const char *, void *), void *ud)
 {
 	const char *a[] = { day };
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.text = fn, .ud = ud };
 
 	return each(p, "SELECT DISTINCT venue FROM events WHERE day = $1", 1, a, text_row, &c);
 }
 
 static int visit_row(PGresult *res, int i, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
 
-	return ((int (*)(int64_t, bool, void *))c->fn)(num(res, i, 0),
+	return c->fn.visit(num(res, i, 0),
 							PQgetvalue(res, i, 1)[0] == 't', c->ud);
 }
 
@@ -360,7 +356,7 @@ static int pg_visits(void *p, const char *day, const char *venue, const char *to
 		     int (*fn)(int64_t, bool, void *), void *ud)
 {
 	const char *a[] = { day, tok, venue };
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.visit = fn, .ud = ud };
 
 	return each(p,
 		    "SELECT slot, admit FROM events WHERE day = $1 AND tok = $2 AND venue = $3"
@@ -388,7 +384,7 @@ static int pg_copresent(void *p, const char *day, const char *venue, const char 
 
 static int count_row(PGresult *res, int i, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
 	struct store_count n = {
 		.slot = num(res, i, 0),
 		.admit = PQgetvalue(res, i, 1)[0] == 't',
@@ -398,14 +394,14 @@ static int count_row(PGresult *res, int i, void *ud)
 		.n = (uint64_t)num(res, i, 5),
 	};
 
-	return ((int (*)(const struct store_count *, void *))c->fn)(&n, c->ud);
+	return c->fn.count(&n, c->ud);
 }
 
 static int pg_day_counts(void *p, const char *day, int (*fn)(const struct store_count *, void *),
 			 void *ud)
 {
 	const char *a[] = { day };
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.count = fn, .ud = ud };
 
 	return each(p,
 		    "SELECT e.slot, e.admit, e.reasons, e.kind, k.ward, count(*) FROM events e"
@@ -425,9 +421,9 @@ static int pg_notice_add(void *p, const char *day, const char *h, int64_t from, 
 
 static int notice_row(PGresult *res, int i, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
 
-	return ((int (*)(const char *, int64_t, int64_t, void *))c->fn)(
+	return c->fn.notice(
 		val(res, i, 0), num(res, i, 1), num(res, i, 2), c->ud);
 }
 
@@ -435,7 +431,7 @@ static int pg_notices(void *p, const char *day, int (*fn)(const char *, int64_t,
 		      void *ud)
 {
 	const char *a[] = { day };
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.notice = fn, .ud = ud };
 
 	return each(p, "SELECT h, slot_from, slot_to FROM notices WHERE day = $1 ORDER BY h", 1, a,
 		    notice_row, &c);
@@ -454,15 +450,15 @@ static int pg_counter_add(void *p, const char *name, int64_t delta)
 
 static int counter_row(PGresult *res, int i, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
 
-	return ((int (*)(const char *, int64_t, void *))c->fn)(val(res, i, 0), num(res, i, 1),
+	return c->fn.counter(val(res, i, 0), num(res, i, 1),
 								c->ud);
 }
 
 static int pg_counters(void *p, int (*fn)(const char *, int64_t, void *), void *ud)
 {
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.counter = fn, .ud = ud };
 
 	return each(p, "SELECT name, value FROM counters ORDER BY name", 0, NULL, counter_row, &c);
 }

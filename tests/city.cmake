@@ -7,8 +7,13 @@ if(MOSQUITTO_BROKER)
 		$<TARGET_FILE:passgated> ${MOSQUITTO_BROKER})
 	passgate_script_test(city_e2e_sqlite LABEL integration TIMEOUT 120
 		COMMAND ${CITY_E2E} e2e-sqlite)
+	foreach(mode tokens retention two bad)
+		passgate_script_test(city_${mode} LABEL integration TIMEOUT 180
+			COMMAND ${CITY_E2E} ${mode})
+	endforeach()
 	if(PG_VIRTUALENV)
 		passgate_script_test(city_e2e_pg LABEL integration TIMEOUT 180
 			COMMAND ${PG_VIRTUALENV} ${CITY_E2E} e2e-pg)
 	endif()
 endif()
+passgate_fuzz(fuzz_city_ingest SOURCES fuzz/fuzz_city_ingest.c LIBS passgate_city_core)
