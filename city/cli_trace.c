@@ -189,21 +189,31 @@ int cli_trace(struct city *c, int argc, char **argv)
 				"[--window W] [--notify]\n");
 		return CLI_USAGE;
 	}
-	r = a.payload_file ? case_from_payload(c, a.payload_file, &cred) : case_from_name(&a, &cred);
+	r = a.payload_file ? case_from_payload(c, a.payload_file, &cred)
+			   : case_from_name(&a, &cred);
 	if (r < 0)
 		goto wipe;
 	r = trace_run(c, &cred, a.from, a.to, a.window >= 0 ? (unsigned)a.window : c->cfg->window,
 		      a.notify, &res);
 	if (r == -EINVAL)
-		fprintf(stderr, "passgate-city trace: --from/--to: dates YYYY-MM-DD, from <= to, at "
-				"most %d days\n", TRACE_DAYS_MAX);
+		fprintf(stderr,
+			"passgate-city trace: --from/--to: dates YYYY-MM-DD, from <= to, at "
+			"most %d days\n",
+			TRACE_DAYS_MAX);
 	else if (r < 0)
 		fprintf(stderr, "passgate-city trace: %s\n", store_error(c->store));
 	if (r < 0)
 		goto wipe;
+	/* No answer without its audit line. */
 	who_am_i(who, sizeof(who));
-	if (trace_audit(c, who, a.from, a.to, &res, a.notify) < 0)
-		fprintf(stderr, "passgate-city trace: the audit log could not be written\n");
+	r = trace_audit(c, who, a.from, a.to, &res, a.notify);
+	if (r < 0) {
+		fprintf(stderr,
+			"passgate-city trace: %s/%s: %s; no answer without the audit line\n",
+			c->cfg->state_dir, CITY_AUDIT_FILE, strerror(-r));
+		free(res.json);
+		goto wipe;
+	}
 	printf("%s\n", res.json);
 	free(res.json);
 	r = a.notify ? notify_days(c, &res) : 0;

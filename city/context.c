@@ -80,8 +80,8 @@ static int parse_day(const char *day, struct tm *tm)
 	int y, m, d;
 	char tail;
 
-	if (strlen(day) != 10 || sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-	    y < 1970 || m < 1 || m > 12 || d < 1 || d > 31)
+	if (strlen(day) != 10 || sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1970 ||
+	    m < 1 || m > 12 || d < 1 || d > 31)
 		return -EINVAL;
 	*tm = (struct tm){ .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1 };
 	return 0;
@@ -237,8 +237,8 @@ static int trust_add_config(const struct city *c, struct trust *t, char *err, si
 
 	for (size_t i = 0; r >= 0 && i < cfg->trust.n_jwks + cfg->trust.n_certs; i++) {
 		bool jwks = i < cfg->trust.n_jwks;
-		const char *path = jwks ? cfg->trust.jwks[i].file
-					: cfg->trust.certs[i - cfg->trust.n_jwks];
+		const char *path =
+			jwks ? cfg->trust.jwks[i].file : cfg->trust.certs[i - cfg->trust.n_jwks];
 
 		r = read_file(path, &text, &len);
 		if (r >= 0) {

@@ -40,8 +40,8 @@ struct link_config {
 };
 
 /* A message on a subscribed topic; borrowed for the call. */
-typedef void (*link_message_fn)(const char *topic, const void *payload, size_t len,
-				bool retained, void *userdata);
+typedef void (*link_message_fn)(const char *topic, const void *payload, size_t len, bool retained,
+				void *userdata);
 /* After a burst of messages, before their PUBACKs leave: < 0 means "not stored". */
 typedef int (*link_commit_fn)(void *userdata);
 
@@ -50,8 +50,7 @@ int link_new(const struct link_config *cfg, struct link **ret);
 /* Disconnect cleanly when connected (the session stays on the broker) and free. */
 void link_free(struct link *l);
 
-void link_set_handlers(struct link *l, link_message_fn msg, link_commit_fn commit,
-		       void *userdata);
+void link_set_handlers(struct link *l, link_message_fn msg, link_commit_fn commit, void *userdata);
 /* Subscribe @topic at QoS 1 on every connect (copied). */
 int link_subscribe(struct link *l, const char *topic);
 

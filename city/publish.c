@@ -98,10 +98,15 @@ int publish_signed_now(struct city *c, const char *topic, const uint8_t *body, s
 	const struct cityconf *cfg = c->cfg;
 	char id[CITYCONF_ID_MAX + 24];
 	struct link_config lc = {
-		.host = cfg->mqtt.host, .port = (int)cfg->mqtt.port, .client_id = id,
-		.username = cfg->mqtt.username, .password = cfg->mqtt.password,
-		.tls_ca = cfg->mqtt.tls_ca, .tls_cert = cfg->mqtt.tls_cert,
-		.tls_key = cfg->mqtt.tls_key, .keepalive_s = (int)cfg->mqtt.keepalive,
+		.host = cfg->mqtt.host,
+		.port = (int)cfg->mqtt.port,
+		.client_id = id,
+		.username = cfg->mqtt.username,
+		.password = cfg->mqtt.password,
+		.tls_ca = cfg->mqtt.tls_ca,
+		.tls_cert = cfg->mqtt.tls_cert,
+		.tls_key = cfg->mqtt.tls_key,
+		.keepalive_s = (int)cfg->mqtt.keepalive,
 	};
 	struct link *l;
 	int r;
@@ -131,8 +136,8 @@ static json_t *key_entry(struct city *c, const char *day, const char *venue)
 	if (city_day_add(day, 1, next) >= 0 && city_day_start(day, &from) >= 0 &&
 	    city_day_start(next, &until) >= 0 && events_venue_key(kday, venue, kv) >= 0 &&
 	    b64url_encode(kv, sizeof(kv), &k64) >= 0)
-		o = json_pack("{s:I,s:I,s:s}", "from", (json_int_t)from, "until",
-			      (json_int_t)until, "k", k64);
+		o = json_pack("{s:I,s:I,s:s}", "from", (json_int_t)from, "until", (json_int_t)until,
+			      "k", k64);
 	if (k64) {
 		explicit_bzero(k64, strlen(k64));
 		free(k64);
@@ -271,8 +276,8 @@ static int cmd_alert(struct city *c, int argc, char **argv)
 	if (level)
 		n = strtol(level, &end, 10);
 	if (argc % 2 == 0 || !venue || !events_topic_level_ok(venue) || !level || *end || n < 0 ||
-	    n > 9 || (strcmp(restr, "none") && strcmp(restr, "priority") &&
-		      strcmp(restr, "emergency"))) {
+	    n > 9 ||
+	    (strcmp(restr, "none") && strcmp(restr, "priority") && strcmp(restr, "emergency"))) {
 		fprintf(stderr, "usage: passgate-city publish alert --venue V --level 0..9 "
 				"[--restrictions none|priority|emergency]\n");
 		return 2;

@@ -72,8 +72,7 @@ int store_event_add(struct store *s, const struct store_event *ev)
 	return s->ops->event_add(s->b, ev);
 }
 
-int store_events_foreach(struct store *s, unsigned limit, int (*fn)(const char *, void *),
-			 void *ud)
+int store_events_foreach(struct store *s, unsigned limit, int (*fn)(const char *, void *), void *ud)
 {
 	return s->ops->events_foreach(s->b, limit, fn, ud);
 }

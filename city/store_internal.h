@@ -40,13 +40,13 @@ struct store_ops {
 	int (*day_venues)(void *b, const char *day, int (*fn)(const char *, void *), void *ud);
 	int (*visits)(void *b, const char *day, const char *venue, const char *tok,
 		      int (*fn)(int64_t, bool, void *), void *ud);
-	int (*copresent)(void *b, const char *day, const char *venue, const char *tok,
-			 int64_t from, int64_t to, uint64_t *ret);
+	int (*copresent)(void *b, const char *day, const char *venue, const char *tok, int64_t from,
+			 int64_t to, uint64_t *ret);
 	int (*day_counts)(void *b, const char *day, int (*fn)(const struct store_count *, void *),
 			  void *ud);
 	int (*notice_add)(void *b, const char *day, const char *h, int64_t from, int64_t to);
-	int (*notices)(void *b, const char *day,
-		       int (*fn)(const char *, int64_t, int64_t, void *), void *ud);
+	int (*notices)(void *b, const char *day, int (*fn)(const char *, int64_t, int64_t, void *),
+		       void *ud);
 	int (*counter_add)(void *b, const char *name, int64_t delta);
 	int (*counters)(void *b, int (*fn)(const char *, int64_t, void *), void *ud);
 };

@@ -65,8 +65,7 @@ static int fail(struct pg *b)
 }
 
 /* A statement without rows; *ret_changed (may be NULL) gets the rows it touched. */
-static int run(struct pg *b, const char *sql, int n, const char *const *params,
-	       long *ret_changed)
+static int run(struct pg *b, const char *sql, int n, const char *const *params, long *ret_changed)
 {
 	PGresult *res = q(b, sql, n, params);
 
@@ -103,8 +102,16 @@ static int pg_exec(void *p, const char *sql)
 static int pg_event_add(void *p, const struct store_event *ev)
 {
 	char slot[24], seq[24];
-	const char *a[] = { ev->eid,	 ev->day,  ev->venue, ev->kiosk, I64(slot, ev->slot),
-			    ev->admit ? "t" : "f", ev->reasons, ev->kind, ev->tok, ev->body };
+	const char *a[] = { ev->eid,
+			    ev->day,
+			    ev->venue,
+			    ev->kiosk,
+			    I64(slot, ev->slot),
+			    ev->admit ? "t" : "f",
+			    ev->reasons,
+			    ev->kind,
+			    ev->tok,
+			    ev->body };
 	const char *s[] = { ev->kiosk, I64(seq, ev->seq) };
 	long changed = 0;
 	int r;
@@ -247,8 +254,12 @@ static const char *or_null(const char *s)
 static int pg_kiosk_add(void *p, const struct store_kiosk *k)
 {
 	char added[24];
-	const char *a[] = { k->kiosk,		   k->venue,	      or_null(k->ward),
-			    k->pubkey, or_null(k->receipt_key), I64(added, k->added) };
+	const char *a[] = { k->kiosk,
+			    k->venue,
+			    or_null(k->ward),
+			    k->pubkey,
+			    or_null(k->receipt_key),
+			    I64(added, k->added) };
 
 	return run(p,
 		   "INSERT INTO kiosks(kiosk, venue, ward, pubkey, receipt_key, added)"
@@ -309,7 +320,9 @@ static int pg_kiosk_status(void *p, const char *kiosk, const char *state, int64_
 	const char *a[] = { state,
 			    I64(s, seen),
 			    backlog >= 0 ? I64(bl, backlog) : NULL,
-			    daykey < 0 ? NULL : daykey ? "t" : "f",
+			    daykey < 0 ? NULL
+			    : daykey   ? "t"
+				       : "f",
 			    faults,
 			    kiosk };
 
@@ -348,8 +361,7 @@ static int visit_row(PGresult *res, int i, void *ud)
 {
 	struct store_cb *c = ud;
 
-	return c->fn.visit(num(res, i, 0),
-							PQgetvalue(res, i, 1)[0] == 't', c->ud);
+	return c->fn.visit(num(res, i, 0), PQgetvalue(res, i, 1)[0] == 't', c->ud);
 }
 
 static int pg_visits(void *p, const char *day, const char *venue, const char *tok,
@@ -364,8 +376,8 @@ static int pg_visits(void *p, const char *day, const char *venue, const char *to
 		    3, a, visit_row, &c);
 }
 
-static int pg_copresent(void *p, const char *day, const char *venue, const char *tok,
-			int64_t from, int64_t to, uint64_t *ret)
+static int pg_copresent(void *p, const char *day, const char *venue, const char *tok, int64_t from,
+			int64_t to, uint64_t *ret)
 {
 	struct pg *b = p;
 	char f[24], t[24];
@@ -415,16 +427,14 @@ static int pg_notice_add(void *p, const char *day, const char *h, int64_t from, 
 	char f[24], t[24];
 	const char *a[] = { day, h, I64(f, from), I64(t, to) };
 
-	return run(p, "INSERT INTO notices VALUES($1,$2,$3,$4) ON CONFLICT DO NOTHING", 4, a,
-		   NULL);
+	return run(p, "INSERT INTO notices VALUES($1,$2,$3,$4) ON CONFLICT DO NOTHING", 4, a, NULL);
 }
 
 static int notice_row(PGresult *res, int i, void *ud)
 {
 	struct store_cb *c = ud;
 
-	return c->fn.notice(
-		val(res, i, 0), num(res, i, 1), num(res, i, 2), c->ud);
+	return c->fn.notice(val(res, i, 0), num(res, i, 1), num(res, i, 2), c->ud);
 }
 
 static int pg_notices(void *p, const char *day, int (*fn)(const char *, int64_t, int64_t, void *),
@@ -452,8 +462,7 @@ static int counter_row(PGresult *res, int i, void *ud)
 {
 	struct store_cb *c = ud;
 
-	return c->fn.counter(val(res, i, 0), num(res, i, 1),
-								c->ud);
+	return c->fn.counter(val(res, i, 0), num(res, i, 1), c->ud);
 }
 
 static int pg_counters(void *p, int (*fn)(const char *, int64_t, void *), void *ud)

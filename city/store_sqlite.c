@@ -122,8 +122,8 @@ static int fail(struct sq *b, int rc)
 /* The cached statement @q, reset and ready for binding. */
 static sqlite3_stmt *stmt(struct sq *b, enum q q)
 {
-	if (!b->st[q] && sqlite3_prepare_v3(b->db, sql[q], -1, SQLITE_PREPARE_PERSISTENT,
-					    &b->st[q], NULL) != SQLITE_OK)
+	if (!b->st[q] && sqlite3_prepare_v3(b->db, sql[q], -1, SQLITE_PREPARE_PERSISTENT, &b->st[q],
+					    NULL) != SQLITE_OK)
 		return NULL;
 	sqlite3_reset(b->st[q]);
 	sqlite3_clear_bindings(b->st[q]);
@@ -451,8 +451,7 @@ static int visit_row(sqlite3_stmt *st, void *ud)
 {
 	struct store_cb *c = ud;
 
-	return c->fn.visit(sqlite3_column_int64(st, 0),
-							sqlite3_column_int(st, 1) != 0, c->ud);
+	return c->fn.visit(sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1) != 0, c->ud);
 }
 
 static int sq_visits(void *p, const char *day, const char *venue, const char *tok,
@@ -470,8 +469,8 @@ static int sq_visits(void *p, const char *day, const char *venue, const char *to
 	return each(b, st, visit_row, &c);
 }
 
-static int sq_copresent(void *p, const char *day, const char *venue, const char *tok,
-			int64_t from, int64_t to, uint64_t *ret)
+static int sq_copresent(void *p, const char *day, const char *venue, const char *tok, int64_t from,
+			int64_t to, uint64_t *ret)
 {
 	struct sq *b = p;
 	sqlite3_stmt *st = stmt(b, Q_COPRESENT);
@@ -537,8 +536,8 @@ static int notice_row(sqlite3_stmt *st, void *ud)
 {
 	struct store_cb *c = ud;
 
-	return c->fn.notice(
-		col(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), c->ud);
+	return c->fn.notice(col(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+			    c->ud);
 }
 
 static int sq_notices(void *p, const char *day, int (*fn)(const char *, int64_t, int64_t, void *),
@@ -570,8 +569,7 @@ static int counter_row(sqlite3_stmt *st, void *ud)
 {
 	struct store_cb *c = ud;
 
-	return c->fn.counter(col(st, 0),
-								sqlite3_column_int64(st, 1), c->ud);
+	return c->fn.counter(col(st, 0), sqlite3_column_int64(st, 1), c->ud);
 }
 
 static int sq_counters(void *p, int (*fn)(const char *, int64_t, void *), void *ud)

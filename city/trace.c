@@ -144,8 +144,7 @@ static int trace_day(struct day_ctx *d, struct trace_result *res, json_t *days)
 				memcpy(res->notice_days[res->n_notice_days++], d->day, 11);
 		}
 	}
-	return json_array_append_new(days, json_pack("{s:s,s:s}", "date", d->day, "status",
-						      status))
+	return json_array_append_new(days, json_pack("{s:s,s:s}", "date", d->day, "status", status))
 		       ? -ENOMEM
 		       : 0;
 }

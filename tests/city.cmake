@@ -17,3 +17,6 @@ if(MOSQUITTO_BROKER)
 	endif()
 endif()
 passgate_fuzz(fuzz_city_ingest SOURCES fuzz/fuzz_city_ingest.c LIBS passgate_city_core)
+passgate_script_test(test_city_unit_security LABEL integration TIMEOUT 60
+	COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/integration/test_city_unit_security.sh
+		${CMAKE_BINARY_DIR}/systemd/passgate-cityd.service)

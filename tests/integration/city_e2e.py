@@ -371,6 +371,19 @@ def test_e2e(tmp, store_url=None):
     check(audit.count("\n") == 1 and '"visits":1' in audit and CASE[0] not in audit and
           CASE[2] not in audit, f"one audit line without the case's identity: {audit.strip()}")
 
+    p = city.cli("trace", "--payload-file", qr, "--from", today, "--to", today, "--notify")
+    check(p.returncode == 0, f"trace --notify: exit 0 ({p.stderr.strip()})")
+    notice = broker.retained(f"passgate/v1/{CITY}/notice/{today}")
+    body = json.loads(notice[76:]) if notice and notice[:4] == b"PGS1" else {}
+    win = res["venues"][0]["window"]
+    check(body.get("v") == 1 and body.get("date") == today and len(body["notices"]) == 1 and
+          len(body["notices"][0]["h"]) == 43 and body["notices"][0]["from"] == win["from"] and
+          body["notices"][0]["to"] == win["to"] and set(body["advice"]) == {"ja", "en"},
+          f"a signed notice: SHA-256(visit_code) and the window {win}: {body}")
+    check(VENUE not in notice.decode(errors="replace") and
+          not [t for t in tokens_of(events) if t in notice.decode(errors="replace")],
+          "the notice names no venue and carries no token")
+
     def kiosk_row():
         rows = [json.loads(x) for x in city.cli("kiosk", "list", check_rc=0).stdout.splitlines()]
         return rows[0] if rows and rows[0]["state"] == "online" and rows[0]["daykey"] else None
