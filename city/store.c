@@ -130,10 +130,11 @@ int store_day_venues(struct store *s, const char *day, int (*fn)(const char *, v
 	return s->ops->day_venues(s->b, day, fn, ud);
 }
 
-int store_visits(struct store *s, const char *day, const char *venue, const char *tok,
-		 int (*fn)(int64_t, bool, void *), void *ud)
+int store_visits(struct store *s, const char *day, const char *const *venues,
+		 const char *const *toks, size_t n, int (*fn)(size_t, int64_t, bool, void *),
+		 void *ud)
 {
-	return s->ops->visits(s->b, day, venue, tok, fn, ud);
+	return s->ops->visits(s->b, day, venues, toks, n, fn, ud);
 }
 
 int store_copresent(struct store *s, const char *day, const char *venue, const char *tok,

@@ -98,9 +98,12 @@ int store_issued_next(struct store *s, const char *topic, int64_t now, int64_t *
 /* The venues with events on @day. */
 int store_day_venues(struct store *s, const char *day, int (*fn)(const char *venue, void *userdata),
 		     void *userdata);
-/* The events on @day at @venue with token @tok. */
-int store_visits(struct store *s, const char *day, const char *venue, const char *tok,
-		 int (*fn)(int64_t slot, bool admit, void *userdata), void *userdata);
+/* The events on @day whose (venue, tok) is one of the @n pairs (venues[i], toks[i]):
+ * @fn gets the pair's index, the slot and the decision, in index and slot order. One round
+ * trip on PostgreSQL, however many venues (trace looks up every venue of a day at once). */
+int store_visits(struct store *s, const char *day, const char *const *venues,
+		 const char *const *toks, size_t n,
+		 int (*fn)(size_t i, int64_t slot, bool admit, void *userdata), void *userdata);
 /* Distinct other tokens admitted at @venue on @day in slots [from, to]. */
 int store_copresent(struct store *s, const char *day, const char *venue, const char *tok,
 		    int64_t from, int64_t to, uint64_t *ret);

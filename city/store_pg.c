@@ -24,7 +24,7 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS events(id BIGSERIAL PRIMARY KEY, eid TEXT NOT NULL UNIQUE,"
 	" day TEXT NOT NULL, venue TEXT NOT NULL, kiosk TEXT NOT NULL, slot BIGINT NOT NULL,"
 	" admit BOOLEAN NOT NULL, reasons TEXT NOT NULL, kind TEXT, tok TEXT, body TEXT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS events_day_tok ON events(day, tok);"
+	"CREATE INDEX IF NOT EXISTS events_day_tok ON events(day, tok, venue, slot, admit);"
 	"CREATE INDEX IF NOT EXISTS events_day_venue_slot ON events(day, venue, slot);"
 	"CREATE TABLE IF NOT EXISTS kday(day TEXT PRIMARY KEY, k BYTEA NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS shredded(day TEXT PRIMARY KEY);"
@@ -357,23 +357,61 @@ static int pg_day_venues(void *p, const char *day, int (*fn)(const char *, void 
 	return each(p, "SELECT DISTINCT venue FROM events WHERE day = $1", 1, a, text_row, &c);
 }
 
+/* A PostgreSQL text[] literal of @v: every element quoted, quotes and backslashes escaped. */
+static char *array_literal(const char *const *v, size_t n)
+{
+	size_t size = 3, at = 0;
+	char *out;
+
+	for (size_t i = 0; i < n; i++)
+		size += 2 * strlen(v[i]) + 3;
+	out = malloc(size);
+	if (!out)
+		return NULL;
+	out[at++] = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			out[at++] = ',';
+		out[at++] = '"';
+		for (const char *c = v[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				out[at++] = '\\';
+			out[at++] = *c;
+		}
+		out[at++] = '"';
+	}
+	out[at++] = '}';
+	out[at] = '\0';
+	return out;
+}
+
 static int visit_row(PGresult *res, int i, void *ud)
 {
 	struct store_cb *c = ud;
+	int64_t idx = num(res, i, 0);
 
-	return c->fn.visit(num(res, i, 0), PQgetvalue(res, i, 1)[0] == 't', c->ud);
+	return idx < 1 ? -EIO
+		       : c->fn.visit((size_t)(idx - 1), num(res, i, 1),
+				     PQgetvalue(res, i, 2)[0] == 't', c->ud);
 }
 
-static int pg_visits(void *p, const char *day, const char *venue, const char *tok,
-		     int (*fn)(int64_t, bool, void *), void *ud)
+static int pg_visits(void *p, const char *day, const char *const *venues, const char *const *toks,
+		     size_t n, int (*fn)(size_t, int64_t, bool, void *), void *ud)
 {
-	const char *a[] = { day, tok, venue };
 	struct store_cb c = { .fn.visit = fn, .ud = ud };
+	char *av = array_literal(venues, n), *at = array_literal(toks, n);
+	const char *a[] = { day, av, at };
+	int r = -ENOMEM;
 
-	return each(p,
-		    "SELECT slot, admit FROM events WHERE day = $1 AND tok = $2 AND venue = $3"
-		    " ORDER BY slot",
-		    3, a, visit_row, &c);
+	if (av && at)
+		r = each(p,
+			 "SELECT v.i, e.slot, e.admit FROM unnest($2::text[], $3::text[])"
+			 " WITH ORDINALITY AS v(venue, tok, i) JOIN events e ON e.day = $1"
+			 " AND e.tok = v.tok AND e.venue = v.venue ORDER BY v.i, e.slot",
+			 3, a, visit_row, &c);
+	free(av);
+	free(at);
+	return r;
 }
 
 static int pg_copresent(void *p, const char *day, const char *venue, const char *tok, int64_t from,
