@@ -24,6 +24,7 @@
 #include "events/daykeys.h"
 #include "events/events.h"
 #include "rules/program.h"
+#include "util/fileio.h"
 
 #define PUBLISH_WAIT_MS 10000
 
@@ -42,7 +43,8 @@ int publish_signed(struct city *c, struct link *l, const char *topic, const uint
 	int64_t issued;
 	int r;
 
-	if (len > CITYUPDATE_BODY_MAX)
+	/* The trust topic may carry more (the whole EU DSC list); the kiosk enforces the rest. */
+	if (len > cityupdate_body_max(CITYUPDATE_TRUST))
 		return -E2BIG;
 	r = city_key_load(c, sk);
 	if (r < 0)
@@ -300,12 +302,10 @@ static int cmd_alert(struct city *c, int argc, char **argv)
 
 static int cmd_program(struct city *c, int argc, char **argv)
 {
-	char topic[256], err[512];
+	char topic[256], err[512], *buf = NULL;
 	struct rules_program *p = NULL;
-	FILE *f;
-	char *buf;
-	size_t len;
-	int st = 2;
+	size_t len = 0;
+	int r, st = 2;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: passgate-city publish program FILE\n");
@@ -317,16 +317,12 @@ static int cmd_program(struct city *c, int argc, char **argv)
 		return 2;
 	}
 	rules_program_free(p);
-	f = fopen(argv[1], "re");
-	buf = malloc(CITYUPDATE_BODY_MAX + 1);
-	len = f && buf ? fread(buf, 1, CITYUPDATE_BODY_MAX + 1, f) : 0;
-	if (!f || !buf || ferror(f) || len > CITYUPDATE_BODY_MAX)
-		fprintf(stderr, "passgate-city publish program: %s: cannot read (at most 1 MiB)\n",
-			argv[1]);
+	r = fileio_read(argv[1], CITYUPDATE_BODY_MAX, FILEIO_REGULAR, &buf, &len);
+	if (r < 0)
+		fprintf(stderr, "passgate-city publish program: %s: %s (at most 1 MiB)\n", argv[1],
+			strerror(-r));
 	else if (publish_topic(c, topic, sizeof(topic), "programs") >= 0)
 		st = publish_and_print(c, topic, buf, len);
-	if (f)
-		fclose(f);
 	free(buf);
 	return st;
 }

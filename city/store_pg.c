@@ -99,6 +99,7 @@ static int pg_exec(void *p, const char *sql)
 	return run(p, sql, 0, NULL, NULL);
 }
 
+/* The event and its kiosk's eid bookkeeping in one statement: one round trip per event. */
 static int pg_event_add(void *p, const struct store_event *ev)
 {
 	char slot[24], seq[24];
@@ -111,22 +112,21 @@ static int pg_event_add(void *p, const struct store_event *ev)
 			    ev->reasons,
 			    ev->kind,
 			    ev->tok,
-			    ev->body };
-	const char *s[] = { ev->kiosk, I64(seq, ev->seq) };
+			    ev->body,
+			    I64(seq, ev->seq) };
 	long changed = 0;
 	int r;
 
 	r = run(p,
-		"INSERT INTO events(eid, day, venue, kiosk, slot, admit, reasons, kind, tok, body)"
-		" VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT(eid) DO NOTHING",
-		10, a, &changed);
-	if (r < 0 || changed == 0)
-		return r;
-	r = run(p,
-		"INSERT INTO eidseq VALUES($1, $2, 1) ON CONFLICT(kiosk) DO UPDATE SET"
-		" max_seq = GREATEST(eidseq.max_seq, excluded.max_seq), seen = eidseq.seen + 1",
-		2, s, NULL);
-	return r < 0 ? r : 1;
+		"WITH ins AS (INSERT INTO events(eid, day, venue, kiosk, slot, admit, reasons, "
+		"kind,"
+		" tok, body) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT(eid) DO NOTHING"
+		" RETURNING kiosk)"
+		" INSERT INTO eidseq SELECT kiosk, $11::bigint, 1 FROM ins ON CONFLICT(kiosk) DO"
+		" UPDATE SET max_seq = GREATEST(eidseq.max_seq, excluded.max_seq),"
+		" seen = eidseq.seen + 1",
+		11, a, &changed);
+	return r < 0 ? r : changed > 0;
 }
 
 /* Call @row for each row of @sql; @row's negative return stops with it. */

@@ -236,8 +236,10 @@ class Kiosk:
         self.proc = None
 
     def pubkey(self):
-        return subprocess.run([CLI, "events", "pubkey", "--state-dir", self.state],
-                              check=True, capture_output=True, text=True).stdout.strip()
+        """(X25519 key, receipt key): `passgate events pubkey` prints one per line."""
+        lines = subprocess.run([CLI, "events", "pubkey", "--state-dir", self.state],
+                               check=True, capture_output=True, text=True).stdout.split()
+        return lines[0], (lines[1] if len(lines) > 1 else None)
 
     def mint(self, name, fmt, family, given, birth, *args):
         png = os.path.join(self.camera, name + ".png")
@@ -306,8 +308,10 @@ def setup_city(tmp, store_url=None):
     st = os.stat(os.path.join(city.state, "city-ed25519.key"))
     check(st.st_mode & 0o777 == 0o600 and st.st_size == 64, "the city key is 64 bytes, mode 0600")
     kiosk = Kiosk(tmp, broker, keys, init["city_key"])
-    added = city.cli("kiosk", "add", "--venue", VENUE, "--kiosk", KIOSK, "--pubkey",
-                     kiosk.pubkey(), "--ward", "chuo", check_rc=0)
+    pub, receipt = kiosk.pubkey()
+    added = city.cli("kiosk", "add", "--venue", VENUE, "--kiosk", KIOSK, "--pubkey", pub,
+                     "--ward", "chuo", *(["--receipt-key", receipt] if receipt else []),
+                     check_rc=0)
     check(json.loads(added.stdout) == {"venue": VENUE, "kiosk": KIOSK, "ward": "chuo"},
           f"kiosk add: {added.stdout.strip()}")
     return broker, city, kiosk
@@ -389,9 +393,15 @@ def test_e2e(tmp, store_url=None):
         return rows[0] if rows and rows[0]["state"] == "online" and rows[0]["daykey"] else None
     row = wait_until(kiosk_row, 15, "kiosk list: online with a day key")
     check(row["eid_gaps"] == 0 and row["ward"] == "chuo", f"kiosk list: {row}")
-    stats = json.loads(wait_until(
-        lambda: broker.retained(f"passgate/v1/{CITY}/stats/day/{today}", 2), 15, "stats"))
-    check(stats["admitted"] == "<10" and stats["denied"] == "<10" and stats["k"] == 10 and
+    denied = sum(1 for e in city.events() if e["decision"] == "deny")
+
+    def fresh_stats():  # refreshed every second: wait for the round after the last event
+        raw = broker.retained(f"passgate/v1/{CITY}/stats/day/{today}", 2)
+        st = json.loads(raw) if raw else None
+        return st if st and st["denied"] == ("<10" if denied else 0) else None
+    stats = wait_until(fresh_stats, 15, "stats")
+    check(stats["admitted"] == "<10" and stats["denied"] == ("<10" if denied else 0) and
+          stats["k"] == 10 and
           len(stats["hours"]) == 24 and stats["kinds"]["vaccination"] == "<10",
           f"city aggregates suppress 1..k-1: admitted {stats['admitted']}, "
           f"denied {stats['denied']}")
