@@ -30,13 +30,13 @@ struct key {
 	unsigned long min, max;
 };
 
-#define STR(sec, nm, kd, field)                                                           \
-	{                                                                                 \
-		sec, nm, kd, offsetof(struct cityconf, field),                            \
-			sizeof(((struct cityconf *)0)->field), 0, 0                       \
+#define STR(sec, nm, kd, field)                                     \
+	{                                                           \
+		sec, nm, kd, offsetof(struct cityconf, field),      \
+			sizeof(((struct cityconf *)0)->field), 0, 0 \
 	}
-#define NUM(sec, nm, field, lo, hi)                                                       \
-	{                                                                                 \
+#define NUM(sec, nm, field, lo, hi)                                                         \
+	{                                                                                   \
 		sec, nm, K_UINT, offsetof(struct cityconf, field), sizeof(unsigned), lo, hi \
 	}
 
@@ -124,8 +124,7 @@ static int copy(struct parser *p, const struct key *k, char *field, size_t size,
 }
 
 /* Relative paths are taken from the configuration file's directory. */
-static int set_path(struct parser *p, const struct key *k, char *field, size_t size,
-		    const char *v)
+static int set_path(struct parser *p, const struct key *k, char *field, size_t size, const char *v)
 {
 	char full[CITYCONF_PATH_MAX];
 	int n;
@@ -203,8 +202,10 @@ static int set_value(struct parser *p, const struct key *k, const char *v)
 		return copy(p, k, field, k->size, v);
 	case K_TZ:
 		if (!v[0] || v[0] == '/' || strstr(v, ".."))
-			return fail(p, p->lineno, "[city] timezone: expected a zone name such as "
-						  "Asia/Tokyo, got '%s'", v);
+			return fail(p, p->lineno,
+				    "[city] timezone: expected a zone name such as "
+				    "Asia/Tokyo, got '%s'",
+				    v);
 		return copy(p, k, field, k->size, v);
 	case K_PATH:
 		return set_path(p, k, field, k->size, v);
@@ -220,9 +221,10 @@ static int set_value(struct parser *p, const struct key *k, const char *v)
 	case K_URL:
 		if (strncmp(v, "sqlite:", 7) && strncmp(v, "postgresql://", 13) &&
 		    strncmp(v, "postgres://", 11))
-			return fail(p, p->lineno,
-				    "[store] url: expected sqlite:PATH or postgresql://..., got '%s'",
-				    v);
+			return fail(
+				p, p->lineno,
+				"[store] url: expected sqlite:PATH or postgresql://..., got '%s'",
+				v);
 		if (!strncmp(v, "sqlite:", 7))
 			return set_sqlite_url(p, k, field, v + 7);
 		return copy(p, k, field, k->size, v);
@@ -286,8 +288,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (p->err)
 		return 0;
 	if (p->indented)
-		return fail(p, p->lineno, "indented line: continuation lines are not supported"),
-		       0;
+		return fail(p, p->lineno, "indented line: continuation lines are not supported"), 0;
 	for (i = 0; i < N_KEYS; i++)
 		if (!strcmp(keys[i].section, section) && !strcmp(keys[i].name, name))
 			break;
@@ -296,8 +297,8 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (i == N_KEYS)
 		return fail(p, p->lineno, "unknown key '%s' in [%s]", name, section), 0;
 	if (keys[i].kind != K_JWKS && keys[i].kind != K_CERT && p->seen[i])
-		return fail(p, p->lineno, "duplicate key '%s' in [%s] (first set on line %u)",
-			    name, section, p->seen[i]),
+		return fail(p, p->lineno, "duplicate key '%s' in [%s] (first set on line %u)", name,
+			    section, p->seen[i]),
 		       0;
 	p->seen[i] = p->lineno;
 	return set_value(p, &keys[i], value) < 0 ? 0 : 1;
@@ -321,8 +322,7 @@ static int validate(struct parser *p)
 	if (!c->state_dir[0])
 		return fail(p, 0, "[city] state_dir is required");
 	if (!c->mqtt.tls_cert[0] != !c->mqtt.tls_key[0])
-		return fail(p,
-			    seen_line(p, "mqtt", c->mqtt.tls_cert[0] ? "tls_cert" : "tls_key"),
+		return fail(p, seen_line(p, "mqtt", c->mqtt.tls_cert[0] ? "tls_cert" : "tls_key"),
 			    "[mqtt] tls_cert and tls_key go together");
 	if (c->mqtt.tls_cert[0] && !c->mqtt.tls_ca[0])
 		return fail(p, seen_line(p, "mqtt", "tls_cert"),
@@ -364,8 +364,8 @@ int cityconf_load(const char *path, struct cityconf **ret, char err[CITYCONF_ERR
 	if (err)
 		err[0] = '\0';
 	if (slash)
-		snprintf(p.basedir, sizeof(p.basedir), "%.*s", slash == path ? 1 : (int)(slash - path),
-			 path);
+		snprintf(p.basedir, sizeof(p.basedir), "%.*s",
+			 slash == path ? 1 : (int)(slash - path), path);
 	p.c = calloc(1, sizeof(*p.c));
 	if (!p.c)
 		return -ENOMEM;

@@ -83,8 +83,7 @@ static void on_status(struct cityd *d, const char *topic, const void *payload, s
 		d->failed = true;
 }
 
-static void on_message(const char *topic, const void *payload, size_t len, bool retained,
-		       void *ud)
+static void on_message(const char *topic, const void *payload, size_t len, bool retained, void *ud)
 {
 	struct cityd *d = ud;
 	struct ingest_event e;
@@ -98,20 +97,27 @@ static void on_message(const char *topic, const void *payload, size_t len, bool 
 		on_status(d, topic, payload, len);
 		return;
 	}
-	v = ingest_event_parse(d->c->cfg->id, topic, payload, len, d->c->cfg->max_event_bytes,
-			       &e);
+	v = ingest_event_parse(d->c->cfg->id, topic, payload, len, d->c->cfg->max_event_bytes, &e);
 	if (v != INGEST_OK || city_day(e.slot * EVENTS_SLOT_SECONDS, day) < 0) {
 		d->batch[v != INGEST_OK ? v : INGEST_BAD_FIELD]++;
 		return;
 	}
 	if (begin(d) < 0)
 		return;
-	r = store_event_add(d->c->store, &(struct store_event){
-		.eid = e.eid, .venue = e.venue, .kiosk = e.kiosk, .program = e.program,
-		.seq = e.seq, .slot = e.slot, .day = day, .admit = e.admit,
-		.reasons = e.reasons, .kind = e.has_kind ? e.kind : NULL,
-		.format = e.has_format ? e.format : NULL, .tok = e.has_tok ? e.tok : NULL,
-		.body = payload ? (const char *)payload : "" });
+	r = store_event_add(d->c->store,
+			    &(struct store_event){ .eid = e.eid,
+						   .venue = e.venue,
+						   .kiosk = e.kiosk,
+						   .program = e.program,
+						   .seq = e.seq,
+						   .slot = e.slot,
+						   .day = day,
+						   .admit = e.admit,
+						   .reasons = e.reasons,
+						   .kind = e.has_kind ? e.kind : NULL,
+						   .format = e.has_format ? e.format : NULL,
+						   .tok = e.has_tok ? e.tok : NULL,
+						   .body = payload ? (const char *)payload : "" });
 	if (r < 0)
 		d->failed = true;
 	else
@@ -251,8 +257,7 @@ static void tick(struct cityd *d)
 		return;
 	retention(d, today);
 	daykeys(d, today);
-	if (stats_publish_day(d->c, d->link, today) < 0 ||
-	    stats_publish_fleet(d->c, d->link) < 0)
+	if (stats_publish_day(d->c, d->link, today) < 0 || stats_publish_fleet(d->c, d->link) < 0)
 		log_warning("aggregates not published: %s", store_error(d->c->store));
 	/* The day that just ended gets its final figures once more. */
 	if (d->stats_day[0] && strcmp(d->stats_day, today))
@@ -351,13 +356,19 @@ static int start_link(struct cityd *d)
 {
 	const struct cityconf *cfg = d->c->cfg;
 	struct link_config lc = {
-		.host = cfg->mqtt.host, .port = (int)cfg->mqtt.port,
-		.client_id = cfg->mqtt.client_id, .username = cfg->mqtt.username,
-		.password = cfg->mqtt.password, .tls_ca = cfg->mqtt.tls_ca,
-		.tls_cert = cfg->mqtt.tls_cert, .tls_key = cfg->mqtt.tls_key,
-		.keepalive_s = (int)cfg->mqtt.keepalive, .persistent = true,
+		.host = cfg->mqtt.host,
+		.port = (int)cfg->mqtt.port,
+		.client_id = cfg->mqtt.client_id,
+		.username = cfg->mqtt.username,
+		.password = cfg->mqtt.password,
+		.tls_ca = cfg->mqtt.tls_ca,
+		.tls_cert = cfg->mqtt.tls_cert,
+		.tls_key = cfg->mqtt.tls_key,
+		.keepalive_s = (int)cfg->mqtt.keepalive,
+		.persistent = true,
 		.session_expiry_s = cfg->mqtt.session_expiry_s,
-		.max_packet = cfg->max_event_bytes + 1024,
+		.max_packet =
+			256 * 1024, /* larger ones the broker drops; ingest counts what it gets */
 	};
 	char check[256], status[256];
 	int r;
@@ -412,7 +423,9 @@ static int run(struct cityd *d)
 	if (r < 0)
 		log_error("stopped on error: %s", strerror(-r));
 	else
-		log_info("stopped");
+		log_info("stopped: stored %llu, duplicates %llu",
+			 (unsigned long long)d->total[INGEST_OK],
+			 (unsigned long long)d->total[DUPLICATE]);
 free_loop:
 	loop_module_free(d->tick_mod);
 	loop_module_free(d->link_mod);

@@ -22,7 +22,7 @@ static bool key32_ok(const char *b64)
 	uint8_t k[32];
 	size_t n = 0;
 
-	return b64url_decode_buf(b64, strlen(b64), k, sizeof(k), &n) >= 0 ? n == 32
+	return b64url_decode_buf(b64, strlen(b64), k, sizeof(k), &n) >= 0   ? n == 32
 	       : b64std_decode_buf(b64, strlen(b64), k, sizeof(k), &n) >= 0 ? n == 32
 									    : false;
 }
@@ -76,16 +76,18 @@ static int kiosk_add(struct city *c, int argc, char **argv)
 	k.added = city_now(c);
 	r = store_kiosk_add(c->store, &k);
 	if (r == -EEXIST) {
-		fprintf(stderr, "passgate-city kiosk add: kiosk '%s' is registered already "
-				"(remove it first)\n", k.kiosk);
+		fprintf(stderr,
+			"passgate-city kiosk add: kiosk '%s' is registered already "
+			"(remove it first)\n",
+			k.kiosk);
 		return CLI_NEGATIVE;
 	}
 	if (r < 0) {
 		fprintf(stderr, "passgate-city kiosk add: %s\n", store_error(c->store));
 		return CLI_USAGE;
 	}
-	return cli_print_json(json_pack("{s:s,s:s,s:o}", "venue", k.venue, "kiosk", k.kiosk,
-					"ward", k.ward[0] ? json_string(k.ward) : json_null()));
+	return cli_print_json(json_pack("{s:s,s:s,s:o}", "venue", k.venue, "kiosk", k.kiosk, "ward",
+					k.ward[0] ? json_string(k.ward) : json_null()));
 }
 
 static json_t *str_or_null(const char *s)
@@ -99,13 +101,12 @@ static int print_kiosk(const struct store_kiosk *k, void *ud)
 
 	(void)ud;
 	return cli_print_json(json_pack(
-		       "{s:s,s:s,s:o,s:s,s:o,s:s,s:o,s:o,s:o,s:o,s:I}", "venue", k->venue,
-		       "kiosk", k->kiosk, "ward", str_or_null(k->ward), "pubkey", k->pubkey,
-		       "receipt_key", str_or_null(k->receipt_key), "state",
-		       k->state[0] ? k->state : "unknown", "last_seen",
-		       k->last_seen ? json_integer(k->last_seen) : json_null(), "backlog",
-		       k->backlog >= 0 ? json_integer(k->backlog) : json_null(), "daykey",
-		       k->daykey >= 0 ? json_boolean(k->daykey) : json_null(), "faults",
+		       "{s:s,s:s,s:o,s:s,s:o,s:s,s:o,s:o,s:o,s:o,s:I}", "venue", k->venue, "kiosk",
+		       k->kiosk, "ward", str_or_null(k->ward), "pubkey", k->pubkey, "receipt_key",
+		       str_or_null(k->receipt_key), "state", k->state[0] ? k->state : "unknown",
+		       "last_seen", k->last_seen ? json_integer(k->last_seen) : json_null(),
+		       "backlog", k->backlog >= 0 ? json_integer(k->backlog) : json_null(),
+		       "daykey", k->daykey >= 0 ? json_boolean(k->daykey) : json_null(), "faults",
 		       faults ? faults : json_array(), "eid_gaps",
 		       (json_int_t)(k->max_seq > k->seen ? k->max_seq - k->seen : 0))) == CLI_OK
 		       ? 0

@@ -20,6 +20,7 @@
 #include "credential/cred.h"
 #include "credential/trust.h"
 #include "credential/verify.h"
+#include "util/fileio.h"
 
 struct trace_args {
 	const char *payload_file, *name, *dob, *issuer, *from, *to;
@@ -65,36 +66,32 @@ static int parse_args(int argc, char **argv, struct trace_args *a)
 }
 
 /* The QR text of @path (trailing white space dropped), at most CRED_MAX_TEXT bytes. */
-static int read_payload(const char *path, char *buf, size_t size, size_t *ret_len)
+static int read_payload(const char *path, char **ret, size_t *ret_len)
 {
-	FILE *f = fopen(path, "re");
-	size_t n;
+	size_t n = 0;
+	char *buf = NULL;
+	int r = fileio_read(path, CRED_MAX_TEXT, 0, &buf, &n);
 
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, size, f);
-	if (ferror(f)) {
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	if (n == size)
-		return -EFBIG;
+	if (r < 0)
+		return r;
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
 		n--;
-	if (n == 0)
+	if (n == 0) {
+		free(buf);
 		return -ENODATA;
+	}
+	*ret = buf;
 	*ret_len = n;
 	return 0;
 }
 
 static int case_from_payload(struct city *c, const char *path, struct cred *ret)
 {
-	char text[CRED_MAX_TEXT + 2], err[CITYCONF_ERROR_MAX + 64];
+	char *text = NULL, err[CITYCONF_ERROR_MAX + 64];
 	struct trust *t = NULL;
 	enum cred_status st;
 	size_t len = 0;
-	int r = read_payload(path, text, sizeof(text), &len);
+	int r = read_payload(path, &text, &len);
 
 	if (r < 0) {
 		fprintf(stderr, "passgate-city trace: %s: %s\n", path,
@@ -116,7 +113,8 @@ static int case_from_payload(struct city *c, const char *path, struct cred *ret)
 		r = -EBADMSG;
 	}
 wipe:
-	explicit_bzero(text, sizeof(text));
+	explicit_bzero(text, len);
+	free(text);
 	return r;
 }
 
@@ -189,21 +187,31 @@ int cli_trace(struct city *c, int argc, char **argv)
 				"[--window W] [--notify]\n");
 		return CLI_USAGE;
 	}
-	r = a.payload_file ? case_from_payload(c, a.payload_file, &cred) : case_from_name(&a, &cred);
+	r = a.payload_file ? case_from_payload(c, a.payload_file, &cred)
+			   : case_from_name(&a, &cred);
 	if (r < 0)
 		goto wipe;
 	r = trace_run(c, &cred, a.from, a.to, a.window >= 0 ? (unsigned)a.window : c->cfg->window,
 		      a.notify, &res);
 	if (r == -EINVAL)
-		fprintf(stderr, "passgate-city trace: --from/--to: dates YYYY-MM-DD, from <= to, at "
-				"most %d days\n", TRACE_DAYS_MAX);
+		fprintf(stderr,
+			"passgate-city trace: --from/--to: dates YYYY-MM-DD, from <= to, at "
+			"most %d days\n",
+			TRACE_DAYS_MAX);
 	else if (r < 0)
 		fprintf(stderr, "passgate-city trace: %s\n", store_error(c->store));
 	if (r < 0)
 		goto wipe;
+	/* No answer without its audit line. */
 	who_am_i(who, sizeof(who));
-	if (trace_audit(c, who, a.from, a.to, &res, a.notify) < 0)
-		fprintf(stderr, "passgate-city trace: the audit log could not be written\n");
+	r = trace_audit(c, who, a.from, a.to, &res, a.notify);
+	if (r < 0) {
+		fprintf(stderr,
+			"passgate-city trace: %s/%s: %s; no answer without the audit line\n",
+			c->cfg->state_dir, CITY_AUDIT_FILE, strerror(-r));
+		free(res.json);
+		goto wipe;
+	}
 	printf("%s\n", res.json);
 	free(res.json);
 	r = a.notify ? notify_days(c, &res) : 0;

@@ -20,6 +20,7 @@
 #include "credential/sig.h"
 #include "credential/trust.h"
 #include "events/cityupdate.h"
+#include "util/fileio.h"
 
 int city_new(const char *config_path, int64_t clock_offset, struct city **ret,
 	     char err[CITYCONF_ERROR_MAX])
@@ -80,8 +81,8 @@ static int parse_day(const char *day, struct tm *tm)
 	int y, m, d;
 	char tail;
 
-	if (strlen(day) != 10 || sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-	    y < 1970 || m < 1 || m > 12 || d < 1 || d > 31)
+	if (strlen(day) != 10 || sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1970 ||
+	    m < 1 || m > 12 || d < 1 || d > 31)
 		return -EINVAL;
 	*tm = (struct tm){ .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1 };
 	return 0;
@@ -141,7 +142,7 @@ static int key_path(const struct city *c, char *out, size_t size)
 int city_key_load(const struct city *c, uint8_t sk[64])
 {
 	char path[CITYCONF_PATH_MAX + 32];
-	ssize_t n;
+	uint8_t extra;
 	int fd, r = key_path(c, path, sizeof(path));
 
 	if (r < 0)
@@ -149,24 +150,10 @@ int city_key_load(const struct city *c, uint8_t sk[64])
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
-	n = read(fd, sk, 64);
-	r = n < 0 ? -errno : n == 64 ? 0 : -EBADMSG;
+	r = fileio_read_exact(fd, sk, 64);
+	if (r >= 0 && read(fd, &extra, 1) != 0)
+		r = -EBADMSG; /* not exactly a 64-byte key */
 	close(fd);
-	return r;
-}
-
-static int key_write(const char *path, const uint8_t sk[64])
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	int r = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, sk, 64) != 64 || fsync(fd) < 0)
-		r = -EIO;
-	close(fd);
-	if (r < 0)
-		unlink(path);
 	return r;
 }
 
@@ -185,7 +172,7 @@ int city_key_init(struct city *c, uint8_t pk[32], int *ret_created)
 	if (r == -ENOENT) {
 		r = cityupdate_keypair(pk, sk);
 		if (r >= 0)
-			r = key_write(path, sk);
+			r = fileio_create(path, sk, 64, 0600);
 		*ret_created = r >= 0;
 	} else if (r >= 0) {
 		memcpy(pk, sk + 32, 32); /* libsodium: seed ‖ public key */
@@ -194,53 +181,19 @@ int city_key_init(struct city *c, uint8_t pk[32], int *ret_created)
 	return r;
 }
 
-static int read_file(const char *path, char **ret, size_t *ret_len)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t n = 0;
-	long size;
-	int r = 0;
-
-	if (!f)
-		return -errno;
-	if (fseek(f, 0, SEEK_END) < 0 || (size = ftell(f)) < 0 || size > 4 * 1024 * 1024 ||
-	    fseek(f, 0, SEEK_SET) < 0) {
-		r = -EFBIG;
-		goto close_file;
-	}
-	buf = malloc((size_t)size + 1);
-	if (!buf) {
-		r = -ENOMEM;
-		goto close_file;
-	}
-	n = fread(buf, 1, (size_t)size, f);
-	if (n != (size_t)size) {
-		free(buf);
-		r = -EIO;
-		goto close_file;
-	}
-	buf[n] = '\0';
-	*ret = buf;
-	*ret_len = n;
-close_file:
-	fclose(f);
-	return r;
-}
-
 static int trust_add_config(const struct city *c, struct trust *t, char *err, size_t errsize)
 {
 	const struct cityconf *cfg = c->cfg;
-	char *text;
-	size_t len;
+	char *text = NULL;
+	size_t len = 0;
 	int r = 0;
 
 	for (size_t i = 0; r >= 0 && i < cfg->trust.n_jwks + cfg->trust.n_certs; i++) {
 		bool jwks = i < cfg->trust.n_jwks;
-		const char *path = jwks ? cfg->trust.jwks[i].file
-					: cfg->trust.certs[i - cfg->trust.n_jwks];
+		const char *path =
+			jwks ? cfg->trust.jwks[i].file : cfg->trust.certs[i - cfg->trust.n_jwks];
 
-		r = read_file(path, &text, &len);
+		r = fileio_read(path, 4 * 1024 * 1024, FILEIO_REGULAR, &text, &len);
 		if (r >= 0) {
 			r = jwks ? trust_import_jwks(t, cfg->trust.jwks[i].iss, text, len)
 				 : trust_import_cert(t, (const uint8_t *)text, len);

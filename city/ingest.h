@@ -26,7 +26,8 @@ enum ingest_verdict {
 	INGEST_TOO_LARGE,   /* more than max_event_bytes */
 	INGEST_BAD_JSON,    /* not one JSON object */
 	INGEST_BAD_VERSION, /* "v" is not 1 */
-	INGEST_BAD_FIELD,   /* a member missing, of the wrong type, out of bounds or unlike the topic */
+	INGEST_BAD_FIELD, /* a member missing, of the wrong type, out of bounds or unlike the topic
+			   */
 	INGEST_VERDICT_COUNT_,
 };
 
@@ -51,10 +52,10 @@ enum ingest_verdict ingest_event_parse(const char *city, const char *topic, cons
 /* A kiosk's retained status (docs/events.md, "faults" per the city contract). */
 struct ingest_status {
 	char venue[INGEST_ID_MAX], kiosk[INGEST_ID_MAX];
-	char state[16];	   /* "online" | "offline" */
-	int64_t backlog;   /* outbox.pending, -1 when absent */
-	int daykey;	   /* 1, 0, -1 when absent */
-	char faults[512];  /* JSON array text, "[]" when absent */
+	char state[16];	  /* "online" | "offline" */
+	int64_t backlog;  /* outbox.pending, -1 when absent */
+	int daykey;	  /* 1, 0, -1 when absent */
+	char faults[512]; /* JSON array text, "[]" when absent */
 };
 
 /* Parse a status message on "passgate/v1/<city>/venue/<venue>/kiosk/<kiosk>/status".

@@ -225,7 +225,7 @@ int link_publish(struct link *l, const char *topic, const void *payload, size_t 
 {
 	struct out *o;
 
-	if (len > 1024u * 1024u + 76u)
+	if (len > 8u * 1024u * 1024u + 76u)
 		return -E2BIG;
 	for (size_t i = 0; i < l->n_out; i++)
 		if (!l->out[i].sent && !strcmp(l->out[i].topic, topic)) {

@@ -40,8 +40,8 @@ struct link_config {
 };
 
 /* A message on a subscribed topic; borrowed for the call. */
-typedef void (*link_message_fn)(const char *topic, const void *payload, size_t len,
-				bool retained, void *userdata);
+typedef void (*link_message_fn)(const char *topic, const void *payload, size_t len, bool retained,
+				void *userdata);
 /* After a burst of messages, before their PUBACKs leave: < 0 means "not stored". */
 typedef int (*link_commit_fn)(void *userdata);
 
@@ -50,15 +50,14 @@ int link_new(const struct link_config *cfg, struct link **ret);
 /* Disconnect cleanly when connected (the session stays on the broker) and free. */
 void link_free(struct link *l);
 
-void link_set_handlers(struct link *l, link_message_fn msg, link_commit_fn commit,
-		       void *userdata);
+void link_set_handlers(struct link *l, link_message_fn msg, link_commit_fn commit, void *userdata);
 /* Subscribe @topic at QoS 1 on every connect (copied). */
 int link_subscribe(struct link *l, const char *topic);
 
 /*
  * Publish @payload retained at QoS 1 on @topic. The link keeps a copy until the broker's
  * PUBACK and publishes it again after a reconnect; a newer message for the same topic
- * replaces one still waiting. -E2BIG beyond 1 MiB + 76 bytes.
+ * replaces one still waiting. -E2BIG beyond 8 MiB + 76 bytes.
  */
 int link_publish(struct link *l, const char *topic, const void *payload, size_t len);
 /* Messages waiting for their PUBACK (or for a connection). */

@@ -24,6 +24,7 @@
 #include "events/daykeys.h"
 #include "events/events.h"
 #include "rules/program.h"
+#include "util/fileio.h"
 
 #define PUBLISH_WAIT_MS 10000
 
@@ -42,7 +43,8 @@ int publish_signed(struct city *c, struct link *l, const char *topic, const uint
 	int64_t issued;
 	int r;
 
-	if (len > CITYUPDATE_BODY_MAX)
+	/* The trust topic may carry more (the whole EU DSC list); the kiosk enforces the rest. */
+	if (len > cityupdate_body_max(CITYUPDATE_TRUST))
 		return -E2BIG;
 	r = city_key_load(c, sk);
 	if (r < 0)
@@ -98,10 +100,15 @@ int publish_signed_now(struct city *c, const char *topic, const uint8_t *body, s
 	const struct cityconf *cfg = c->cfg;
 	char id[CITYCONF_ID_MAX + 24];
 	struct link_config lc = {
-		.host = cfg->mqtt.host, .port = (int)cfg->mqtt.port, .client_id = id,
-		.username = cfg->mqtt.username, .password = cfg->mqtt.password,
-		.tls_ca = cfg->mqtt.tls_ca, .tls_cert = cfg->mqtt.tls_cert,
-		.tls_key = cfg->mqtt.tls_key, .keepalive_s = (int)cfg->mqtt.keepalive,
+		.host = cfg->mqtt.host,
+		.port = (int)cfg->mqtt.port,
+		.client_id = id,
+		.username = cfg->mqtt.username,
+		.password = cfg->mqtt.password,
+		.tls_ca = cfg->mqtt.tls_ca,
+		.tls_cert = cfg->mqtt.tls_cert,
+		.tls_key = cfg->mqtt.tls_key,
+		.keepalive_s = (int)cfg->mqtt.keepalive,
 	};
 	struct link *l;
 	int r;
@@ -131,8 +138,8 @@ static json_t *key_entry(struct city *c, const char *day, const char *venue)
 	if (city_day_add(day, 1, next) >= 0 && city_day_start(day, &from) >= 0 &&
 	    city_day_start(next, &until) >= 0 && events_venue_key(kday, venue, kv) >= 0 &&
 	    b64url_encode(kv, sizeof(kv), &k64) >= 0)
-		o = json_pack("{s:I,s:I,s:s}", "from", (json_int_t)from, "until",
-			      (json_int_t)until, "k", k64);
+		o = json_pack("{s:I,s:I,s:s}", "from", (json_int_t)from, "until", (json_int_t)until,
+			      "k", k64);
 	if (k64) {
 		explicit_bzero(k64, strlen(k64));
 		free(k64);
@@ -271,8 +278,8 @@ static int cmd_alert(struct city *c, int argc, char **argv)
 	if (level)
 		n = strtol(level, &end, 10);
 	if (argc % 2 == 0 || !venue || !events_topic_level_ok(venue) || !level || *end || n < 0 ||
-	    n > 9 || (strcmp(restr, "none") && strcmp(restr, "priority") &&
-		      strcmp(restr, "emergency"))) {
+	    n > 9 ||
+	    (strcmp(restr, "none") && strcmp(restr, "priority") && strcmp(restr, "emergency"))) {
 		fprintf(stderr, "usage: passgate-city publish alert --venue V --level 0..9 "
 				"[--restrictions none|priority|emergency]\n");
 		return 2;
@@ -295,12 +302,10 @@ static int cmd_alert(struct city *c, int argc, char **argv)
 
 static int cmd_program(struct city *c, int argc, char **argv)
 {
-	char topic[256], err[512];
+	char topic[256], err[512], *buf = NULL;
 	struct rules_program *p = NULL;
-	FILE *f;
-	char *buf;
-	size_t len;
-	int st = 2;
+	size_t len = 0;
+	int r, st = 2;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: passgate-city publish program FILE\n");
@@ -312,16 +317,12 @@ static int cmd_program(struct city *c, int argc, char **argv)
 		return 2;
 	}
 	rules_program_free(p);
-	f = fopen(argv[1], "re");
-	buf = malloc(CITYUPDATE_BODY_MAX + 1);
-	len = f && buf ? fread(buf, 1, CITYUPDATE_BODY_MAX + 1, f) : 0;
-	if (!f || !buf || ferror(f) || len > CITYUPDATE_BODY_MAX)
-		fprintf(stderr, "passgate-city publish program: %s: cannot read (at most 1 MiB)\n",
-			argv[1]);
+	r = fileio_read(argv[1], CITYUPDATE_BODY_MAX, FILEIO_REGULAR, &buf, &len);
+	if (r < 0)
+		fprintf(stderr, "passgate-city publish program: %s: %s (at most 1 MiB)\n", argv[1],
+			strerror(-r));
 	else if (publish_topic(c, topic, sizeof(topic), "programs") >= 0)
 		st = publish_and_print(c, topic, buf, len);
-	if (f)
-		fclose(f);
 	free(buf);
 	return st;
 }

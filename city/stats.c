@@ -69,8 +69,7 @@ static size_t kind_index(const char *kind, json_t *reasons)
 	return 5;
 }
 
-static void add(struct acc *a, const struct store_count *n, int hour, size_t kind,
-		json_t *reasons)
+static void add(struct acc *a, const struct store_count *n, int hour, size_t kind, json_t *reasons)
 {
 	size_t i;
 	json_t *r;
@@ -87,9 +86,9 @@ static void add(struct acc *a, const struct store_count *n, int hour, size_t kin
 		json_t *v = name ? json_object_get(a->reasons, name) : NULL;
 
 		if (name)
-			json_object_set_new(a->reasons, name,
-					    json_integer((v ? json_integer_value(v) : 0) +
-							 (json_int_t)n->n));
+			json_object_set_new(
+				a->reasons, name,
+				json_integer((v ? json_integer_value(v) : 0) + (json_int_t)n->n));
 	}
 }
 
@@ -143,10 +142,10 @@ static json_t *acc_json(const struct acc *a, const char *city, const char *day, 
 	for (size_t i = 0; i < N_KINDS; i++)
 		json_object_set_new(kk, kinds[i], count(a->kinds[i], k));
 	return json_pack("{s:i,s:s,s:o,s:s,s:i,s:I,s:o,s:o,s:o,s:o,s:o}", "v", 1, "city", city,
-			 "ward", a->ward[0] ? json_string(a->ward) : json_null(), "date", day,
-			 "k", (int)k, "updated", (json_int_t)now, "admitted",
-			 count(a->admitted, k), "denied", count(a->denied, k), "hours", hours,
-			 "reasons", reasons, "kinds", kk);
+			 "ward", a->ward[0] ? json_string(a->ward) : json_null(), "date", day, "k",
+			 (int)k, "updated", (json_int_t)now, "admitted", count(a->admitted, k),
+			 "denied", count(a->denied, k), "hours", hours, "reasons", reasons, "kinds",
+			 kk);
 }
 
 static int publish_json(struct city *c, struct link *l, const char *rest, json_t *o)
@@ -193,15 +192,16 @@ static int fleet_row(const struct store_kiosk *k, void *ud)
 	uint64_t gaps = k->max_seq > k->seen ? k->max_seq - k->seen : 0;
 
 	return json_array_append_new(
-		       ud, json_pack("{s:s,s:s,s:o,s:s,s:o,s:o,s:o,s:o,s:I}", "venue", k->venue,
-				     "kiosk", k->kiosk,
-				     "ward", k->ward[0] ? json_string(k->ward) : json_null(),
-				     "state", k->state[0] ? k->state : "unknown", "last_seen",
-				     k->last_seen ? json_integer(k->last_seen) : json_null(),
-				     "backlog", k->backlog >= 0 ? json_integer(k->backlog) : json_null(),
-				     "faults", json_is_array(faults) ? faults : json_array(),
-				     "daykey", k->daykey >= 0 ? json_boolean(k->daykey) : json_null(),
-				     "eid_gaps", (json_int_t)gaps))
+		       ud,
+		       json_pack("{s:s,s:s,s:o,s:s,s:o,s:o,s:o,s:o,s:I}", "venue", k->venue,
+				 "kiosk", k->kiosk, "ward",
+				 k->ward[0] ? json_string(k->ward) : json_null(), "state",
+				 k->state[0] ? k->state : "unknown", "last_seen",
+				 k->last_seen ? json_integer(k->last_seen) : json_null(), "backlog",
+				 k->backlog >= 0 ? json_integer(k->backlog) : json_null(), "faults",
+				 json_is_array(faults) ? faults : json_array(), "daykey",
+				 k->daykey >= 0 ? json_boolean(k->daykey) : json_null(), "eid_gaps",
+				 (json_int_t)gaps))
 		       ? -ENOMEM
 		       : 0;
 }

@@ -72,8 +72,7 @@ int store_event_add(struct store *s, const struct store_event *ev)
 	return s->ops->event_add(s->b, ev);
 }
 
-int store_events_foreach(struct store *s, unsigned limit, int (*fn)(const char *, void *),
-			 void *ud)
+int store_events_foreach(struct store *s, unsigned limit, int (*fn)(const char *, void *), void *ud)
 {
 	return s->ops->events_foreach(s->b, limit, fn, ud);
 }
@@ -131,10 +130,11 @@ int store_day_venues(struct store *s, const char *day, int (*fn)(const char *, v
 	return s->ops->day_venues(s->b, day, fn, ud);
 }
 
-int store_visits(struct store *s, const char *day, const char *venue, const char *tok,
-		 int (*fn)(int64_t, bool, void *), void *ud)
+int store_visits(struct store *s, const char *day, const char *const *venues,
+		 const char *const *toks, size_t n, int (*fn)(size_t, int64_t, bool, void *),
+		 void *ud)
 {
-	return s->ops->visits(s->b, day, venue, tok, fn, ud);
+	return s->ops->visits(s->b, day, venues, toks, n, fn, ud);
 }
 
 int store_copresent(struct store *s, const char *day, const char *venue, const char *tok,

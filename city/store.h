@@ -31,14 +31,14 @@ struct store_event {
 	int64_t slot;
 	const char *day; /* local day of the slot */
 	bool admit;
-	const char *reasons; /* the JSON array text */
+	const char *reasons;		 /* the JSON array text */
 	const char *kind, *format, *tok; /* NULL for JSON null */
 	const char *body;
 };
 
 struct store_kiosk {
 	char venue[STORE_ID_MAX], kiosk[STORE_ID_MAX], ward[STORE_ID_MAX]; /* ward "" = none */
-	char pubkey[64], receipt_key[64];				    /* receipt "" = none */
+	char pubkey[64], receipt_key[64];				   /* receipt "" = none */
 	int64_t added;
 	/* Reported by ingest (0/"" until the kiosk is heard of). */
 	char state[16]; /* "online", "offline", "" unknown */
@@ -54,8 +54,8 @@ struct store_count {
 	int64_t slot;
 	bool admit;
 	const char *reasons; /* the JSON array text */
-	const char *kind;   /* NULL for null */
-	const char *ward;   /* NULL when the kiosk has none or is not registered */
+	const char *kind;    /* NULL for null */
+	const char *ward;    /* NULL when the kiosk has none or is not registered */
 	uint64_t n;
 };
 
@@ -96,11 +96,14 @@ int store_kiosk_status(struct store *s, const char *kiosk, const char *state, in
 int store_issued_next(struct store *s, const char *topic, int64_t now, int64_t *ret);
 
 /* The venues with events on @day. */
-int store_day_venues(struct store *s, const char *day,
-		     int (*fn)(const char *venue, void *userdata), void *userdata);
-/* The events on @day at @venue with token @tok. */
-int store_visits(struct store *s, const char *day, const char *venue, const char *tok,
-		 int (*fn)(int64_t slot, bool admit, void *userdata), void *userdata);
+int store_day_venues(struct store *s, const char *day, int (*fn)(const char *venue, void *userdata),
+		     void *userdata);
+/* The events on @day whose (venue, tok) is one of the @n pairs (venues[i], toks[i]):
+ * @fn gets the pair's index, the slot and the decision, in index and slot order. One round
+ * trip on PostgreSQL, however many venues (trace looks up every venue of a day at once). */
+int store_visits(struct store *s, const char *day, const char *const *venues,
+		 const char *const *toks, size_t n,
+		 int (*fn)(size_t i, int64_t slot, bool admit, void *userdata), void *userdata);
 /* Distinct other tokens admitted at @venue on @day in slots [from, to]. */
 int store_copresent(struct store *s, const char *day, const char *venue, const char *tok,
 		    int64_t from, int64_t to, uint64_t *ret);

@@ -8,6 +8,19 @@
 
 #include "city/store.h"
 
+/* A backend's row callback and its userdata, typed per kind of row. */
+struct store_cb {
+	union {
+		int (*text)(const char *, void *);
+		int (*kiosk)(const struct store_kiosk *, void *);
+		int (*visit)(size_t, int64_t, bool, void *);
+		int (*count)(const struct store_count *, void *);
+		int (*notice)(const char *, int64_t, int64_t, void *);
+		int (*counter)(const char *, int64_t, void *);
+	} fn;
+	void *ud;
+};
+
 struct store_ops {
 	void (*free)(void *b);
 	const char *(*error)(const void *b);
@@ -25,15 +38,15 @@ struct store_ops {
 			    int64_t backlog, int daykey, const char *faults);
 	int (*issued_next)(void *b, const char *topic, int64_t now, int64_t *ret);
 	int (*day_venues)(void *b, const char *day, int (*fn)(const char *, void *), void *ud);
-	int (*visits)(void *b, const char *day, const char *venue, const char *tok,
-		      int (*fn)(int64_t, bool, void *), void *ud);
-	int (*copresent)(void *b, const char *day, const char *venue, const char *tok,
-			 int64_t from, int64_t to, uint64_t *ret);
+	int (*visits)(void *b, const char *day, const char *const *venues, const char *const *toks,
+		      size_t n, int (*fn)(size_t, int64_t, bool, void *), void *ud);
+	int (*copresent)(void *b, const char *day, const char *venue, const char *tok, int64_t from,
+			 int64_t to, uint64_t *ret);
 	int (*day_counts)(void *b, const char *day, int (*fn)(const struct store_count *, void *),
 			  void *ud);
 	int (*notice_add)(void *b, const char *day, const char *h, int64_t from, int64_t to);
-	int (*notices)(void *b, const char *day,
-		       int (*fn)(const char *, int64_t, int64_t, void *), void *ud);
+	int (*notices)(void *b, const char *day, int (*fn)(const char *, int64_t, int64_t, void *),
+		       void *ud);
 	int (*counter_add)(void *b, const char *name, int64_t delta);
 	int (*counters)(void *b, int (*fn)(const char *, int64_t, void *), void *ud);
 };

@@ -24,7 +24,7 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS events(id BIGSERIAL PRIMARY KEY, eid TEXT NOT NULL UNIQUE,"
 	" day TEXT NOT NULL, venue TEXT NOT NULL, kiosk TEXT NOT NULL, slot BIGINT NOT NULL,"
 	" admit BOOLEAN NOT NULL, reasons TEXT NOT NULL, kind TEXT, tok TEXT, body TEXT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS events_day_tok ON events(day, tok);"
+	"CREATE INDEX IF NOT EXISTS events_day_tok ON events(day, tok, venue, slot, admit);"
 	"CREATE INDEX IF NOT EXISTS events_day_venue_slot ON events(day, venue, slot);"
 	"CREATE TABLE IF NOT EXISTS kday(day TEXT PRIMARY KEY, k BYTEA NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS shredded(day TEXT PRIMARY KEY);"
@@ -65,8 +65,7 @@ static int fail(struct pg *b)
 }
 
 /* A statement without rows; *ret_changed (may be NULL) gets the rows it touched. */
-static int run(struct pg *b, const char *sql, int n, const char *const *params,
-	       long *ret_changed)
+static int run(struct pg *b, const char *sql, int n, const char *const *params, long *ret_changed)
 {
 	PGresult *res = q(b, sql, n, params);
 
@@ -100,26 +99,34 @@ static int pg_exec(void *p, const char *sql)
 	return run(p, sql, 0, NULL, NULL);
 }
 
+/* The event and its kiosk's eid bookkeeping in one statement: one round trip per event. */
 static int pg_event_add(void *p, const struct store_event *ev)
 {
 	char slot[24], seq[24];
-	const char *a[] = { ev->eid,	 ev->day,  ev->venue, ev->kiosk, I64(slot, ev->slot),
-			    ev->admit ? "t" : "f", ev->reasons, ev->kind, ev->tok, ev->body };
-	const char *s[] = { ev->kiosk, I64(seq, ev->seq) };
+	const char *a[] = { ev->eid,
+			    ev->day,
+			    ev->venue,
+			    ev->kiosk,
+			    I64(slot, ev->slot),
+			    ev->admit ? "t" : "f",
+			    ev->reasons,
+			    ev->kind,
+			    ev->tok,
+			    ev->body,
+			    I64(seq, ev->seq) };
 	long changed = 0;
 	int r;
 
 	r = run(p,
-		"INSERT INTO events(eid, day, venue, kiosk, slot, admit, reasons, kind, tok, body)"
-		" VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT(eid) DO NOTHING",
-		10, a, &changed);
-	if (r < 0 || changed == 0)
-		return r;
-	r = run(p,
-		"INSERT INTO eidseq VALUES($1, $2, 1) ON CONFLICT(kiosk) DO UPDATE SET"
-		" max_seq = GREATEST(eidseq.max_seq, excluded.max_seq), seen = eidseq.seen + 1",
-		2, s, NULL);
-	return r < 0 ? r : 1;
+		"WITH ins AS (INSERT INTO events(eid, day, venue, kiosk, slot, admit, reasons, "
+		"kind,"
+		" tok, body) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT(eid) DO NOTHING"
+		" RETURNING kiosk)"
+		" INSERT INTO eidseq SELECT kiosk, $11::bigint, 1 FROM ins ON CONFLICT(kiosk) DO"
+		" UPDATE SET max_seq = GREATEST(eidseq.max_seq, excluded.max_seq),"
+		" seen = eidseq.seen + 1",
+		11, a, &changed);
+	return r < 0 ? r : changed > 0;
 }
 
 /* Call @row for each row of @sql; @row's negative return stops with it. */
@@ -137,10 +144,6 @@ static int each(struct pg *b, const char *sql, int n, const char *const *params,
 	return r;
 }
 
-struct cb {
-	void *fn, *ud;
-};
-
 static const char *val(PGresult *res, int i, int j)
 {
 	return PQgetisnull(res, i, j) ? NULL : PQgetvalue(res, i, j);
@@ -153,16 +156,16 @@ static int64_t num(PGresult *res, int i, int j)
 
 static int text_row(PGresult *res, int i, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
 
-	return ((int (*)(const char *, void *))c->fn)(val(res, i, 0), c->ud);
+	return c->fn.text(val(res, i, 0), c->ud);
 }
 
 static int pg_events_foreach(void *p, unsigned limit, int (*fn)(const char *, void *), void *ud)
 {
 	char lim[24];
 	const char *a[] = { I64(lim, limit) };
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.text = fn, .ud = ud };
 
 	return each(p, "SELECT body FROM events ORDER BY id DESC LIMIT $1", 1, a, text_row, &c);
 }
@@ -251,8 +254,12 @@ static const char *or_null(const char *s)
 static int pg_kiosk_add(void *p, const struct store_kiosk *k)
 {
 	char added[24];
-	const char *a[] = { k->kiosk,		   k->venue,	      or_null(k->ward),
-			    k->pubkey, or_null(k->receipt_key), I64(added, k->added) };
+	const char *a[] = { k->kiosk,
+			    k->venue,
+			    or_null(k->ward),
+			    k->pubkey,
+			    or_null(k->receipt_key),
+			    I64(added, k->added) };
 
 	return run(p,
 		   "INSERT INTO kiosks(kiosk, venue, ward, pubkey, receipt_key, added)"
@@ -276,7 +283,7 @@ static void copy_val(char *dst, size_t size, PGresult *res, int i, int j)
 
 static int kiosk_row(PGresult *res, int i, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
 	struct store_kiosk k = { 0 };
 
 	copy_val(k.kiosk, sizeof(k.kiosk), res, i, 0);
@@ -292,12 +299,12 @@ static int kiosk_row(PGresult *res, int i, void *ud)
 	copy_val(k.faults, sizeof(k.faults), res, i, 10);
 	k.max_seq = (uint64_t)num(res, i, 11);
 	k.seen = (uint64_t)num(res, i, 12);
-	return ((int (*)(const struct store_kiosk *, void *))c->fn)(&k, c->ud);
+	return c->fn.kiosk(&k, c->ud);
 }
 
 static int pg_kiosk_foreach(void *p, int (*fn)(const struct store_kiosk *, void *), void *ud)
 {
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.kiosk = fn, .ud = ud };
 
 	return each(p,
 		    "SELECT k.kiosk, venue, ward, pubkey, receipt_key, added, state, last_seen,"
@@ -313,7 +320,9 @@ static int pg_kiosk_status(void *p, const char *kiosk, const char *state, int64_
 	const char *a[] = { state,
 			    I64(s, seen),
 			    backlog >= 0 ? I64(bl, backlog) : NULL,
-			    daykey < 0 ? NULL : daykey ? "t" : "f",
+			    daykey < 0 ? NULL
+			    : daykey   ? "t"
+				       : "f",
 			    faults,
 			    kiosk };
 
@@ -343,33 +352,70 @@ static int pg_issued_next(void *p, const char *topic, int64_t now, int64_t *ret)
 static int pg_day_venues(void *p, const char *day, int (*fn)(const char *, void *), void *ud)
 {
 	const char *a[] = { day };
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.text = fn, .ud = ud };
 
 	return each(p, "SELECT DISTINCT venue FROM events WHERE day = $1", 1, a, text_row, &c);
 }
 
+/* A PostgreSQL text[] literal of @v: every element quoted, quotes and backslashes escaped. */
+static char *array_literal(const char *const *v, size_t n)
+{
+	size_t size = 3, at = 0;
+	char *out;
+
+	for (size_t i = 0; i < n; i++)
+		size += 2 * strlen(v[i]) + 3;
+	out = malloc(size);
+	if (!out)
+		return NULL;
+	out[at++] = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			out[at++] = ',';
+		out[at++] = '"';
+		for (const char *c = v[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				out[at++] = '\\';
+			out[at++] = *c;
+		}
+		out[at++] = '"';
+	}
+	out[at++] = '}';
+	out[at] = '\0';
+	return out;
+}
+
 static int visit_row(PGresult *res, int i, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
+	int64_t idx = num(res, i, 0);
 
-	return ((int (*)(int64_t, bool, void *))c->fn)(num(res, i, 0),
-							PQgetvalue(res, i, 1)[0] == 't', c->ud);
+	return idx < 1 ? -EIO
+		       : c->fn.visit((size_t)(idx - 1), num(res, i, 1),
+				     PQgetvalue(res, i, 2)[0] == 't', c->ud);
 }
 
-static int pg_visits(void *p, const char *day, const char *venue, const char *tok,
-		     int (*fn)(int64_t, bool, void *), void *ud)
+static int pg_visits(void *p, const char *day, const char *const *venues, const char *const *toks,
+		     size_t n, int (*fn)(size_t, int64_t, bool, void *), void *ud)
 {
-	const char *a[] = { day, tok, venue };
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.visit = fn, .ud = ud };
+	char *av = array_literal(venues, n), *at = array_literal(toks, n);
+	const char *a[] = { day, av, at };
+	int r = -ENOMEM;
 
-	return each(p,
-		    "SELECT slot, admit FROM events WHERE day = $1 AND tok = $2 AND venue = $3"
-		    " ORDER BY slot",
-		    3, a, visit_row, &c);
+	if (av && at)
+		r = each(p,
+			 "SELECT v.i, e.slot, e.admit FROM unnest($2::text[], $3::text[])"
+			 " WITH ORDINALITY AS v(venue, tok, i) JOIN events e ON e.day = $1"
+			 " AND e.tok = v.tok AND e.venue = v.venue ORDER BY v.i, e.slot",
+			 3, a, visit_row, &c);
+	free(av);
+	free(at);
+	return r;
 }
 
-static int pg_copresent(void *p, const char *day, const char *venue, const char *tok,
-			int64_t from, int64_t to, uint64_t *ret)
+static int pg_copresent(void *p, const char *day, const char *venue, const char *tok, int64_t from,
+			int64_t to, uint64_t *ret)
 {
 	struct pg *b = p;
 	char f[24], t[24];
@@ -388,7 +434,7 @@ static int pg_copresent(void *p, const char *day, const char *venue, const char 
 
 static int count_row(PGresult *res, int i, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
 	struct store_count n = {
 		.slot = num(res, i, 0),
 		.admit = PQgetvalue(res, i, 1)[0] == 't',
@@ -398,14 +444,14 @@ static int count_row(PGresult *res, int i, void *ud)
 		.n = (uint64_t)num(res, i, 5),
 	};
 
-	return ((int (*)(const struct store_count *, void *))c->fn)(&n, c->ud);
+	return c->fn.count(&n, c->ud);
 }
 
 static int pg_day_counts(void *p, const char *day, int (*fn)(const struct store_count *, void *),
 			 void *ud)
 {
 	const char *a[] = { day };
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.count = fn, .ud = ud };
 
 	return each(p,
 		    "SELECT e.slot, e.admit, e.reasons, e.kind, k.ward, count(*) FROM events e"
@@ -419,23 +465,21 @@ static int pg_notice_add(void *p, const char *day, const char *h, int64_t from, 
 	char f[24], t[24];
 	const char *a[] = { day, h, I64(f, from), I64(t, to) };
 
-	return run(p, "INSERT INTO notices VALUES($1,$2,$3,$4) ON CONFLICT DO NOTHING", 4, a,
-		   NULL);
+	return run(p, "INSERT INTO notices VALUES($1,$2,$3,$4) ON CONFLICT DO NOTHING", 4, a, NULL);
 }
 
 static int notice_row(PGresult *res, int i, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
 
-	return ((int (*)(const char *, int64_t, int64_t, void *))c->fn)(
-		val(res, i, 0), num(res, i, 1), num(res, i, 2), c->ud);
+	return c->fn.notice(val(res, i, 0), num(res, i, 1), num(res, i, 2), c->ud);
 }
 
 static int pg_notices(void *p, const char *day, int (*fn)(const char *, int64_t, int64_t, void *),
 		      void *ud)
 {
 	const char *a[] = { day };
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.notice = fn, .ud = ud };
 
 	return each(p, "SELECT h, slot_from, slot_to FROM notices WHERE day = $1 ORDER BY h", 1, a,
 		    notice_row, &c);
@@ -454,15 +498,14 @@ static int pg_counter_add(void *p, const char *name, int64_t delta)
 
 static int counter_row(PGresult *res, int i, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
 
-	return ((int (*)(const char *, int64_t, void *))c->fn)(val(res, i, 0), num(res, i, 1),
-								c->ud);
+	return c->fn.counter(val(res, i, 0), num(res, i, 1), c->ud);
 }
 
 static int pg_counters(void *p, int (*fn)(const char *, int64_t, void *), void *ud)
 {
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.counter = fn, .ud = ud };
 
 	return each(p, "SELECT name, value FROM counters ORDER BY name", 0, NULL, counter_row, &c);
 }

@@ -21,7 +21,7 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, eid TEXT NOT NULL UNIQUE,"
 	" day TEXT NOT NULL, venue TEXT NOT NULL, kiosk TEXT NOT NULL, slot INTEGER NOT NULL,"
 	" admit INTEGER NOT NULL, reasons TEXT NOT NULL, kind TEXT, tok TEXT, body TEXT NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS events_day_tok ON events(day, tok);"
+	"CREATE INDEX IF NOT EXISTS events_day_tok ON events(day, tok, venue, slot, admit);"
 	"CREATE INDEX IF NOT EXISTS events_day_venue_slot ON events(day, venue, slot);"
 	"CREATE TABLE IF NOT EXISTS kday(day TEXT PRIMARY KEY, k BLOB NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS shredded(day TEXT PRIMARY KEY);"
@@ -122,8 +122,8 @@ static int fail(struct sq *b, int rc)
 /* The cached statement @q, reset and ready for binding. */
 static sqlite3_stmt *stmt(struct sq *b, enum q q)
 {
-	if (!b->st[q] && sqlite3_prepare_v3(b->db, sql[q], -1, SQLITE_PREPARE_PERSISTENT,
-					    &b->st[q], NULL) != SQLITE_OK)
+	if (!b->st[q] && sqlite3_prepare_v3(b->db, sql[q], -1, SQLITE_PREPARE_PERSISTENT, &b->st[q],
+					    NULL) != SQLITE_OK)
 		return NULL;
 	sqlite3_reset(b->st[q]);
 	sqlite3_clear_bindings(b->st[q]);
@@ -228,22 +228,18 @@ static int each(struct sq *b, sqlite3_stmt *st, int (*row)(sqlite3_stmt *, void 
 	return rc == SQLITE_DONE ? 0 : fail(b, rc);
 }
 
-struct cb {
-	void *fn, *ud;
-};
-
 static int events_row(sqlite3_stmt *st, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
 
-	return ((int (*)(const char *, void *))c->fn)(col(st, 0), c->ud);
+	return c->fn.text(col(st, 0), c->ud);
 }
 
 static int sq_events_foreach(void *p, unsigned limit, int (*fn)(const char *, void *), void *ud)
 {
 	struct sq *b = p;
 	sqlite3_stmt *st = stmt(b, Q_EVENTS);
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.text = fn, .ud = ud };
 
 	if (!st)
 		return fail(b, sqlite3_errcode(b->db));
@@ -366,7 +362,7 @@ static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int i)
 
 static int kiosk_row(sqlite3_stmt *st, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
 	struct store_kiosk k = { 0 };
 
 	copy_col(k.kiosk, sizeof(k.kiosk), st, 0);
@@ -382,14 +378,14 @@ static int kiosk_row(sqlite3_stmt *st, void *ud)
 	copy_col(k.faults, sizeof(k.faults), st, 10);
 	k.max_seq = (uint64_t)sqlite3_column_int64(st, 11);
 	k.seen = (uint64_t)sqlite3_column_int64(st, 12);
-	return ((int (*)(const struct store_kiosk *, void *))c->fn)(&k, c->ud);
+	return c->fn.kiosk(&k, c->ud);
 }
 
 static int sq_kiosk_foreach(void *p, int (*fn)(const struct store_kiosk *, void *), void *ud)
 {
 	struct sq *b = p;
 	sqlite3_stmt *st = stmt(b, Q_KIOSKS);
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.kiosk = fn, .ud = ud };
 
 	if (!st)
 		return fail(b, sqlite3_errcode(b->db));
@@ -434,16 +430,16 @@ static int sq_issued_next(void *p, const char *topic, int64_t now, int64_t *ret)
 
 static int venue_row(sqlite3_stmt *st, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
 
-	return ((int (*)(const char *, void *))c->fn)(col(st, 0), c->ud);
+	return c->fn.text(col(st, 0), c->ud);
 }
 
 static int sq_day_venues(void *p, const char *day, int (*fn)(const char *, void *), void *ud)
 {
 	struct sq *b = p;
 	sqlite3_stmt *st = stmt(b, Q_VENUES);
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.text = fn, .ud = ud };
 
 	if (!st)
 		return fail(b, sqlite3_errcode(b->db));
@@ -451,31 +447,42 @@ static int sq_day_venues(void *p, const char *day, int (*fn)(const char *, void 
 	return each(b, st, venue_row, &c);
 }
 
+struct visit_cb {
+	struct store_cb cb;
+	size_t i;
+};
+
 static int visit_row(sqlite3_stmt *st, void *ud)
 {
-	struct cb *c = ud;
+	struct visit_cb *v = ud;
 
-	return ((int (*)(int64_t, bool, void *))c->fn)(sqlite3_column_int64(st, 0),
-							sqlite3_column_int(st, 1) != 0, c->ud);
+	return v->cb.fn.visit(v->i, sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1) != 0,
+			      v->cb.ud);
 }
 
-static int sq_visits(void *p, const char *day, const char *venue, const char *tok,
-		     int (*fn)(int64_t, bool, void *), void *ud)
+/* Point lookups on the covering (day, tok, venue, slot, admit) index: cheap in-process. */
+static int sq_visits(void *p, const char *day, const char *const *venues, const char *const *toks,
+		     size_t n, int (*fn)(size_t, int64_t, bool, void *), void *ud)
 {
 	struct sq *b = p;
-	sqlite3_stmt *st = stmt(b, Q_VISITS);
-	struct cb c = { (void *)fn, ud };
+	struct visit_cb v = { .cb = { .fn.visit = fn, .ud = ud } };
+	int r = 0;
 
-	if (!st)
-		return fail(b, sqlite3_errcode(b->db));
-	bind_text(st, 1, day);
-	bind_text(st, 2, tok);
-	bind_text(st, 3, venue);
-	return each(b, st, visit_row, &c);
+	for (v.i = 0; v.i < n && r >= 0; v.i++) {
+		sqlite3_stmt *st = stmt(b, Q_VISITS);
+
+		if (!st)
+			return fail(b, sqlite3_errcode(b->db));
+		bind_text(st, 1, day);
+		bind_text(st, 2, toks[v.i]);
+		bind_text(st, 3, venues[v.i]);
+		r = each(b, st, visit_row, &v);
+	}
+	return r;
 }
 
-static int sq_copresent(void *p, const char *day, const char *venue, const char *tok,
-			int64_t from, int64_t to, uint64_t *ret)
+static int sq_copresent(void *p, const char *day, const char *venue, const char *tok, int64_t from,
+			int64_t to, uint64_t *ret)
 {
 	struct sq *b = p;
 	sqlite3_stmt *st = stmt(b, Q_COPRESENT);
@@ -497,7 +504,7 @@ static int sq_copresent(void *p, const char *day, const char *venue, const char 
 
 static int count_row(sqlite3_stmt *st, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
 	struct store_count n = {
 		.slot = sqlite3_column_int64(st, 0),
 		.admit = sqlite3_column_int(st, 1) != 0,
@@ -507,7 +514,7 @@ static int count_row(sqlite3_stmt *st, void *ud)
 		.n = (uint64_t)sqlite3_column_int64(st, 5),
 	};
 
-	return ((int (*)(const struct store_count *, void *))c->fn)(&n, c->ud);
+	return c->fn.count(&n, c->ud);
 }
 
 static int sq_day_counts(void *p, const char *day, int (*fn)(const struct store_count *, void *),
@@ -515,7 +522,7 @@ static int sq_day_counts(void *p, const char *day, int (*fn)(const struct store_
 {
 	struct sq *b = p;
 	sqlite3_stmt *st = stmt(b, Q_COUNTS);
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.count = fn, .ud = ud };
 
 	if (!st)
 		return fail(b, sqlite3_errcode(b->db));
@@ -539,10 +546,10 @@ static int sq_notice_add(void *p, const char *day, const char *h, int64_t from, 
 
 static int notice_row(sqlite3_stmt *st, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
 
-	return ((int (*)(const char *, int64_t, int64_t, void *))c->fn)(
-		col(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), c->ud);
+	return c->fn.notice(col(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+			    c->ud);
 }
 
 static int sq_notices(void *p, const char *day, int (*fn)(const char *, int64_t, int64_t, void *),
@@ -550,7 +557,7 @@ static int sq_notices(void *p, const char *day, int (*fn)(const char *, int64_t,
 {
 	struct sq *b = p;
 	sqlite3_stmt *st = stmt(b, Q_NOTICES);
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.notice = fn, .ud = ud };
 
 	if (!st)
 		return fail(b, sqlite3_errcode(b->db));
@@ -572,17 +579,16 @@ static int sq_counter_add(void *p, const char *name, int64_t delta)
 
 static int counter_row(sqlite3_stmt *st, void *ud)
 {
-	struct cb *c = ud;
+	struct store_cb *c = ud;
 
-	return ((int (*)(const char *, int64_t, void *))c->fn)(col(st, 0),
-								sqlite3_column_int64(st, 1), c->ud);
+	return c->fn.counter(col(st, 0), sqlite3_column_int64(st, 1), c->ud);
 }
 
 static int sq_counters(void *p, int (*fn)(const char *, int64_t, void *), void *ud)
 {
 	struct sq *b = p;
 	sqlite3_stmt *st = stmt(b, Q_COUNTERS);
-	struct cb c = { (void *)fn, ud };
+	struct store_cb c = { .fn.counter = fn, .ud = ud };
 
 	if (!st)
 		return fail(b, sqlite3_errcode(b->db));

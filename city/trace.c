@@ -20,32 +20,76 @@
 #include "credential/sig.h"
 #include "events/events.h"
 
+/* The venues of one day and the case's token at each (wiped after the day). */
+struct venue_tok {
+	char *venue;
+	char tok[EVENTS_TOK_LEN];
+	int64_t first, last;
+	size_t n;
+};
+
 struct day_ctx {
 	struct city *c;
 	const struct cred *cred;
-	const char *day, *venue;
+	const char *day;
 	const uint8_t *kday;
 	unsigned window;
 	bool notify, noticed;
 	json_t *visits, *venues;
 	size_t n_visits;
-	/* the current venue's visits */
-	int64_t first, last;
-	size_t n;
+	struct venue_tok *vt;
+	size_t n_vt, cap_vt;
 };
 
-static int on_visit(int64_t slot, bool admit, void *ud)
+static int add_venue(const char *venue, void *ud)
 {
 	struct day_ctx *d = ud;
+	struct venue_tok *v;
 
-	if (d->n == 0 || slot < d->first)
-		d->first = slot;
-	if (d->n == 0 || slot > d->last)
-		d->last = slot;
-	d->n++;
+	if (d->n_vt == d->cap_vt) {
+		size_t cap = d->cap_vt ? 2 * d->cap_vt : 256;
+
+		v = reallocarray(d->vt, cap, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		d->vt = v;
+		d->cap_vt = cap;
+	}
+	v = &d->vt[d->n_vt];
+	memset(v, 0, sizeof(*v));
+	v->venue = strdup(venue);
+	if (!v->venue)
+		return -ENOMEM;
+	d->n_vt++;
+	return 0;
+}
+
+static void free_venues(struct day_ctx *d)
+{
+	for (size_t i = 0; i < d->n_vt; i++) {
+		free(d->vt[i].venue);
+		explicit_bzero(d->vt[i].tok, sizeof(d->vt[i].tok));
+	}
+	d->n_vt = 0;
+}
+
+static int on_visit(size_t i, int64_t slot, bool admit, void *ud)
+{
+	struct day_ctx *d = ud;
+	struct venue_tok *v;
+
+	if (i >= d->n_vt)
+		return -EIO;
+	v = &d->vt[i];
+	if (v->n == 0 || slot < v->first)
+		v->first = slot;
+	if (v->n == 0 || slot > v->last)
+		v->last = slot;
+	v->n++;
+	d->n_visits++;
 	return json_array_append_new(d->visits,
 				     json_pack("{s:s,s:s,s:I,s:s}", "date", d->day, "venue",
-					       d->venue, "slot", (json_int_t)slot, "decision",
+					       v->venue, "slot", (json_int_t)slot, "decision",
 					       admit ? "admit" : "deny"))
 		       ? -ENOMEM
 		       : 0;
@@ -65,25 +109,29 @@ static int notice_hash(const uint8_t kv[EVENTS_KEY_LEN], char **ret)
 	return r;
 }
 
-/* The venue's found visits -> window, co-present count and, with notify, the notice. */
-static int venue_answer(struct day_ctx *d, const char *tok, const uint8_t kv[EVENTS_KEY_LEN])
+/* A venue with visits -> window, co-present count and, with notify, the notice. */
+static int venue_answer(struct day_ctx *d, const struct venue_tok *v)
 {
-	int64_t from = d->first - (int64_t)d->window, to = d->last + (int64_t)d->window;
+	int64_t from = v->first - (int64_t)d->window, to = v->last + (int64_t)d->window;
+	uint8_t kv[EVENTS_KEY_LEN];
 	uint64_t others = 0;
 	char *h = NULL;
 	int r;
 
-	r = store_copresent(d->c->store, d->day, d->venue, tok, from, to, &others);
+	r = store_copresent(d->c->store, d->day, v->venue, v->tok, from, to, &others);
 	if (r < 0)
 		return r;
 	if (json_array_append_new(d->venues,
 				  json_pack("{s:s,s:s,s:{s:I,s:I},s:I}", "date", d->day, "venue",
-					    d->venue, "window", "from", (json_int_t)from, "to",
+					    v->venue, "window", "from", (json_int_t)from, "to",
 					    (json_int_t)to, "copresent", (json_int_t)others)))
 		return -ENOMEM;
 	if (!d->notify)
 		return 0;
-	r = notice_hash(kv, &h);
+	r = events_venue_key(d->kday, v->venue, kv);
+	if (r >= 0)
+		r = notice_hash(kv, &h);
+	explicit_bzero(kv, sizeof(kv));
 	if (r >= 0)
 		r = store_notice_add(d->c->store, d->day, h, from, to);
 	free(h);
@@ -91,26 +139,36 @@ static int venue_answer(struct day_ctx *d, const char *tok, const uint8_t kv[EVE
 	return r;
 }
 
-static int on_venue(const char *venue, void *ud)
+/* Every venue of the day: the case's token there, one batched lookup, then the answers. */
+static int search_day(struct day_ctx *d)
 {
-	struct day_ctx *d = ud;
+	const char **venues = NULL, **toks = NULL;
 	uint8_t kv[EVENTS_KEY_LEN];
-	char tok[EVENTS_TOK_LEN];
-	int r;
+	int r = store_day_venues(d->c->store, d->day, add_venue, d);
 
-	d->venue = venue;
-	d->n = 0;
-	r = events_venue_key(d->kday, venue, kv);
-	if (r >= 0)
-		r = events_token(kv, d->cred, tok);
-	if (r >= 0)
-		r = store_visits(d->c->store, d->day, venue, tok, on_visit, d);
-	if (r >= 0 && d->n > 0) {
-		d->n_visits += d->n;
-		r = venue_answer(d, tok, kv);
+	for (size_t i = 0; r >= 0 && i < d->n_vt; i++) {
+		r = events_venue_key(d->kday, d->vt[i].venue, kv);
+		if (r >= 0)
+			r = events_token(kv, d->cred, d->vt[i].tok);
 	}
 	explicit_bzero(kv, sizeof(kv));
-	explicit_bzero(tok, sizeof(tok));
+	if (r >= 0 && d->n_vt) {
+		venues = calloc(d->n_vt, sizeof(*venues));
+		toks = calloc(d->n_vt, sizeof(*toks));
+		r = venues && toks ? 0 : -ENOMEM;
+		for (size_t i = 0; r >= 0 && i < d->n_vt; i++) {
+			venues[i] = d->vt[i].venue;
+			toks[i] = d->vt[i].tok;
+		}
+		if (r >= 0)
+			r = store_visits(d->c->store, d->day, venues, toks, d->n_vt, on_visit, d);
+	}
+	for (size_t i = 0; r >= 0 && i < d->n_vt; i++)
+		if (d->vt[i].n)
+			r = venue_answer(d, &d->vt[i]);
+	free(venues);
+	free(toks);
+	free_venues(d);
 	return r;
 }
 
@@ -136,7 +194,7 @@ static int trace_day(struct day_ctx *d, struct trace_result *res, json_t *days)
 			res->days_searched++;
 			d->kday = kday;
 			d->noticed = false;
-			r = store_day_venues(d->c->store, d->day, on_venue, d);
+			r = search_day(d);
 			explicit_bzero(kday, sizeof(kday));
 			if (r < 0)
 				return r;
@@ -144,8 +202,7 @@ static int trace_day(struct day_ctx *d, struct trace_result *res, json_t *days)
 				memcpy(res->notice_days[res->n_notice_days++], d->day, 11);
 		}
 	}
-	return json_array_append_new(days, json_pack("{s:s,s:s}", "date", d->day, "status",
-						      status))
+	return json_array_append_new(days, json_pack("{s:s,s:s}", "date", d->day, "status", status))
 		       ? -ENOMEM
 		       : 0;
 }
@@ -195,6 +252,7 @@ free_json:
 	json_decref(days);
 	json_decref(d.visits);
 	json_decref(d.venues);
+	free(d.vt);
 	return r;
 }
 

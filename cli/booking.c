@@ -87,7 +87,7 @@ static int load_key(const char *path, struct booking_key *k)
 	size_t len = 0, n = 0;
 	int r;
 
-	r = fileio_read(path, 256, 0, &text, &len);
+	r = fileio_read(path, 256, FILEIO_REGULAR, &text, &len);
 	if (r < 0) {
 		fprintf(stderr, "passgate booking: %s: %s\n", path, strerror(-r));
 		return r;

@@ -17,37 +17,57 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "credential/sig.h"
 #include "events/events.h"
 
 #define VENUE_INFO_PREFIX "passgate/v1/venue/"
 
+/*
+ * HMAC-SHA256 over @a ‖ @b with libsodium (no provider lookup per call, unlike OpenSSL 3's
+ * one-shot calls: the city recomputes a key and a token for every venue of every traced day).
+ */
+static void hmac2(const uint8_t *key, size_t key_len, const void *a, size_t a_len, const void *b,
+		  size_t b_len, uint8_t out[32])
+{
+	crypto_auth_hmacsha256_state st;
+
+	crypto_auth_hmacsha256_init(&st, key, key_len);
+	crypto_auth_hmacsha256_update(&st, a, a_len);
+	if (b_len)
+		crypto_auth_hmacsha256_update(&st, b, b_len);
+	crypto_auth_hmacsha256_final(&st, out);
+	sodium_memzero(&st, sizeof(st));
+}
+
+/* HKDF-SHA256 (RFC 5869) with no salt and one output block: PRK = HMAC(0^32, K_day),
+ * K_venue_day = HMAC(PRK, info ‖ 0x01). */
 int events_venue_key(const uint8_t k_day[EVENTS_KEY_LEN], const char *venue,
 		     uint8_t out[EVENTS_KEY_LEN])
 {
-	char info[sizeof(VENUE_INFO_PREFIX) + 64];
+	static const uint8_t zeros[32], one = 0x01;
+	char info[sizeof(VENUE_INFO_PREFIX) + 64 + 1];
+	uint8_t prk[32];
 	int n;
 
 	if (!venue || !*venue)
 		return -EINVAL;
 	n = snprintf(info, sizeof(info), "%s%s", VENUE_INFO_PREFIX, venue);
-	if (n < 0 || (size_t)n >= sizeof(info))
+	if (n < 0 || (size_t)n >= sizeof(info) - 1)
 		return -EINVAL;
-	return sig_hkdf_sha256(k_day, EVENTS_KEY_LEN, NULL, 0, info, (size_t)n, out,
-			       EVENTS_KEY_LEN);
+	hmac2(zeros, sizeof(zeros), k_day, EVENTS_KEY_LEN, NULL, 0, prk);
+	hmac2(prk, sizeof(prk), info, (size_t)n, &one, 1, out);
+	sodium_memzero(prk, sizeof(prk));
+	return 0;
 }
 
 int events_visit_code(const uint8_t venue_key[EVENTS_KEY_LEN], uint8_t out[EVENTS_VISIT_CODE_LEN])
 {
 	static const char label[] = "passgate/v1/visit-code";
 	uint8_t mac[32];
-	int r;
 
-	r = sig_hmac_sha256(venue_key, EVENTS_KEY_LEN, label, sizeof(label) - 1, mac);
-	if (r >= 0)
-		memcpy(out, mac, EVENTS_VISIT_CODE_LEN);
+	hmac2(venue_key, EVENTS_KEY_LEN, label, sizeof(label) - 1, NULL, 0, mac);
+	memcpy(out, mac, EVENTS_VISIT_CODE_LEN);
 	sodium_memzero(mac, sizeof(mac));
-	return r < 0 ? r : 0;
+	return 0;
 }
 
 static int put(char *out, size_t size, size_t *len, const void *bytes, size_t n)
@@ -167,9 +187,7 @@ int events_token(const uint8_t venue_key[EVENTS_KEY_LEN], const struct cred *c,
 		r = n;
 		goto wipe;
 	}
-	r = sig_hmac_sha256(venue_key, EVENTS_KEY_LEN, canon, (size_t)n, mac);
-	if (r < 0)
-		goto wipe;
+	hmac2(venue_key, EVENTS_KEY_LEN, canon, (size_t)n, NULL, 0, mac);
 	sodium_bin2base64(out, EVENTS_TOK_LEN, mac, EVENTS_TOK_BYTES,
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	r = 0;
