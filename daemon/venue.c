@@ -19,7 +19,7 @@
 #include "daemon/config.h"
 #include "daemon/log.h"
 #include "daemon/venue.h"
-#include "events/cityupdate.h"
+#include "events/trustupdate.h"
 #include "hal/image.h"
 #include "rules/program.h"
 
@@ -266,18 +266,32 @@ void venue_session_terms(const struct venue *v, struct sessions_venue *ret)
 
 /* ---- city updates (signature already checked by the reporter) ---- */
 
-/* All or nothing (cityupdate_import_trust()): a partly bad update leaves the store as it was. */
+/*
+ * The city's trust update replaces the city's part of the trust, it does not add to it: the new
+ * store is the configured trust loaded afresh, exactly as at start, plus this update, so that a
+ * running kiosk trusts exactly what it would after a restart (a signer the city dropped is gone
+ * at once). All or nothing: a refused update leaves the store in use as it was.
+ */
 static int on_trust_update(const uint8_t *body, size_t len, void *userdata)
 {
 	struct venue *v = userdata;
-	size_t sets = 0, certs = 0;
+	struct trustupdate_counts c;
+	struct trust *t = NULL;
 	int e;
 
-	e = cityupdate_import_trust(v->trust, body, len, &sets, &certs);
+	e = load_trust(v->cfg, &t);
 	if (e >= 0)
-		log_info("trust list update: %zu issuer key set(s), %zu certificate(s)", sets,
-			 certs);
-	return e;
+		e = trustupdate_import(t, body, len, &c);
+	if (e < 0) {
+		trust_free(t);
+		return e;
+	}
+	trust_free(v->trust);
+	v->trust = t;
+	log_info("trust list update: %zu issuer key set(s), %zu certificate(s), %zu SHC CRL(s) "
+		 "(%zu for keys not trusted here), %zu DCC revocation(s)",
+		 c.jwks, c.certs, c.crls + c.crls_skipped, c.crls_skipped, c.dcc_revocations);
+	return 0;
 }
 
 /* The body is one program file; it replaces ours (in memory) when its id is ours. */
