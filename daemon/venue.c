@@ -19,6 +19,7 @@
 #include "daemon/config.h"
 #include "daemon/log.h"
 #include "daemon/venue.h"
+#include "events/receiptkeys.h"
 #include "events/trustupdate.h"
 #include "hal/image.h"
 #include "rules/program.h"
@@ -33,9 +34,10 @@ struct venue {
 	struct rules_catalog *catalog;
 	struct rules_program *city_program; /* a city update of our program, if any */
 	const struct rules_program *program;
-	struct rules_context *ctx; /* [context], then the city's alert level */
-	int alert_level;	   /* the city's last alert, -1: none yet */
-	const char *restrictions;  /* with it: "none", "priority" or "emergency" */
+	struct rules_context *ctx;	  /* [context], then the city's alert level */
+	int alert_level;		  /* the city's last alert, -1: none yet */
+	const char *restrictions;	  /* with it: "none", "priority" or "emergency" */
+	struct receiptkeys *receipt_keys; /* the city's kiosks, from its trust update */
 };
 
 /* ---- loading (start and SIGHUP) ---- */
@@ -184,7 +186,7 @@ int venue_new(const struct config *cfg, struct sessions *ss, struct venue **ret)
 	v->sessions = ss;
 	v->alert_level = -1;
 	v->restrictions = "none";
-	if ((e = load_trust(cfg, &v->trust)) < 0)
+	if ((e = receiptkeys_new(&v->receipt_keys)) < 0 || (e = load_trust(cfg, &v->trust)) < 0)
 		goto fail;
 	/* A bad program file stops startup (file and reason logged); a missing program does
 	 * not: the gate then denies every scan and says why (DESIGN.md, failure rules). */
@@ -242,7 +244,13 @@ void venue_free(struct venue *v)
 	rules_program_free(v->city_program);
 	rules_catalog_free(v->catalog);
 	trust_free(v->trust);
+	receiptkeys_free(v->receipt_keys);
 	free(v);
+}
+
+struct receiptkeys *venue_receipt_keys(const struct venue *v)
+{
+	return v->receipt_keys;
 }
 
 struct trust *venue_trust(const struct venue *v)
@@ -261,6 +269,7 @@ void venue_session_terms(const struct venue *v, struct sessions_venue *ret)
 		.program = v->program,
 		.tz = v->cfg->venue.timezone,
 		.ctx = v->ctx,
+		.child_age = v->cfg->venue.child_button_age,
 	};
 }
 
@@ -270,27 +279,42 @@ void venue_session_terms(const struct venue *v, struct sessions_venue *ret)
  * The city's trust update replaces the city's part of the trust, it does not add to it: the new
  * store is the configured trust loaded afresh, exactly as at start, plus this update, so that a
  * running kiosk trusts exactly what it would after a restart (a signer the city dropped is gone
- * at once). All or nothing: a refused update leaves the store in use as it was.
+ * at once). All or nothing: a refused update leaves the store in use as it was. Its
+ * "receipt_keys" (receiptkeys.h), when present, replace the list of the city's kiosks whose
+ * receipt codes this gate believes; a bad list refuses the whole update.
  */
 static int on_trust_update(const uint8_t *body, size_t len, void *userdata)
 {
 	struct venue *v = userdata;
+	struct receiptkeys *ring = NULL;
 	struct trustupdate_counts c;
 	struct trust *t = NULL;
-	int e;
+	int e, n;
 
-	e = load_trust(v->cfg, &t);
+	e = receiptkeys_new(&ring);
+	if (e < 0)
+		return e;
+	n = receiptkeys_import(ring, body, len);
+	e = n < 0 && n != -ENOENT ? n : load_trust(v->cfg, &t);
 	if (e >= 0)
 		e = trustupdate_import(t, body, len, &c);
 	if (e < 0) {
 		trust_free(t);
+		receiptkeys_free(ring);
 		return e;
 	}
 	trust_free(v->trust);
 	v->trust = t;
+	if (n >= 0) {
+		receiptkeys_free(v->receipt_keys);
+		v->receipt_keys = ring;
+		ring = NULL;
+	}
+	receiptkeys_free(ring);
 	log_info("trust list update: %zu issuer key set(s), %zu certificate(s), %zu SHC CRL(s) "
-		 "(%zu for keys not trusted here), %zu DCC revocation(s)",
-		 c.jwks, c.certs, c.crls + c.crls_skipped, c.crls_skipped, c.dcc_revocations);
+		 "(%zu for keys not trusted here), %zu DCC revocation(s), %s",
+		 c.jwks, c.certs, c.crls + c.crls_skipped, c.crls_skipped, c.dcc_revocations,
+		 n >= 0 ? "receipt keys replaced" : "receipt keys unchanged");
 	return 0;
 }
 

@@ -486,3 +486,10 @@ int cityupdate_sign(const uint8_t sk[64], const char *topic, int64_t issued, con
 	*ret_len = CITYUPDATE_HEADER_LEN + len;
 	return 0;
 }
+
+int cityupdate_keypair(uint8_t pk[CITYUPDATE_KEY_LEN], uint8_t sk[64])
+{
+	if (sodium_init() < 0)
+		return -EIO;
+	return crypto_sign_keypair(pk, sk) == 0 ? 0 : -EIO;
+}

@@ -138,4 +138,8 @@ int cityupdate_split(const uint8_t *payload, size_t len, int64_t *ret_issued,
 int cityupdate_sign(const uint8_t sk[64], const char *topic, int64_t issued, const uint8_t *body,
 		    size_t len, uint8_t **ret, size_t *ret_len);
 
+/* The city side: a new Ed25519 key pair; @sk is libsodium's 64-byte form (seed ‖ public key).
+ * The caller wipes @sk. */
+int cityupdate_keypair(uint8_t pk[CITYUPDATE_KEY_LEN], uint8_t sk[64]);
+
 #endif

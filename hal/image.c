@@ -32,7 +32,8 @@ int hal_image_decode(const void *data, size_t len, uint8_t **ret_luma, unsigned 
 					   ret_luma, ret_width, ret_height);
 	if (d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff)
 		return hal_jpeg_decode_gray(data, len, HAL_IMAGE_MAX_DIMENSION,
-					    HAL_IMAGE_MAX_PIXELS, ret_luma, ret_width, ret_height);
+					    HAL_IMAGE_MAX_PIXELS, HAL_IMAGE_MAX_SCANS,
+					    HAL_IMAGE_MAX_MS, ret_luma, ret_width, ret_height);
 	return -EINVAL;
 }
 

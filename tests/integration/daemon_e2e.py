@@ -27,9 +27,9 @@ signals  under a test-owned NOTIFY_SOCKET with WATCHDOG_USEC: READY=1, STATUS wi
          program; broker stopped -> decisions wait in the outbox; SIGTERM -> exit 0 within 2 s,
          `passgate events stats` still shows them pending; a restart with the broker up
          delivers them (same eids, nothing lost).
-buttons  sim_buttons FIFO: child with no adult in the session -> deny child-test-required;
-         staff -> admit staff-verified; an adult admitted by the camera, then child -> admit
-         child-exempt (national-package).
+buttons  sim_buttons FIFO, [venue] child_button_age = 5: child with no adult in the session ->
+         deny child-test-required; staff -> admit staff-verified; an adult admitted by the
+         camera, then child -> admit child-exempt (national-package).
 
 Every process started here is killed at the end, pass or fail; PASSGATE_KEEP_TMP=1 keeps the
 temporary directory.
@@ -280,6 +280,7 @@ id = {VENUE}
 name = E2E venue
 program = {c['program']}
 {'mode = staff' if c['buttons'] else ''}
+{'child_button_age = 5' if c['buttons'] else ''}
 programs_dir = {SOURCE}/rules/programs
 [camera]
 source = dir:{self.camera}
