@@ -21,7 +21,6 @@
 
 #include "cli/commands.h"
 #include "cli/trust_opts.h"
-#include "credential/dsclist.h"
 #include "credential/trust.h"
 
 #define IMPORT_FILE_MAX (16u << 20) /* the VCI directory is the largest, a few hundred KiB */
@@ -55,19 +54,14 @@ enum import_kind {
 	IMPORT_DCC_REVOCATION,
 };
 
-static int import_dsc(const struct dsclist_entry *e, void *userdata)
-{
-	return trust_import_cert(userdata, e->der, e->der_len);
-}
-
-/* An EU DSC list: every entry checked first (dsclist.h), then each certificate imported. */
+/* An EU DSC list: every entry checked first (dsclist.h), then all imported in one go. */
 static int import_dsc_list(struct trust *t, const char *file, const char *data, size_t len)
 {
 	const char *why = NULL;
 	size_t index = SIZE_MAX;
 	int r;
 
-	r = dsclist_parse(data, len, import_dsc, t, &index, &why);
+	r = trust_import_dsc_list(t, data, len, NULL, &index, &why);
 	if (r == -EINVAL && index != SIZE_MAX)
 		fprintf(stderr, "passgate trust: %s: certificate %zu: %s\n", file, index, why);
 	else if (r == -EINVAL)

@@ -5,7 +5,6 @@
  * a file, and print the public key in base64, as [mqtt] city_key wants it.
  *
  * usage: city_sign SEED_HEX TOPIC ISSUED BODY OUT_FILE
- * BODY "@FILE" signs the contents of FILE (a trust update can be megabytes, beyond argv).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,36 +14,11 @@
 
 #include "events/cityupdate.h"
 
-/* BODY, or the contents of the file after '@'; malloc'ed. */
-static char *read_body(const char *arg, size_t *ret_len)
-{
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f, *m;
-
-	if (arg[0] != '@') {
-		*ret_len = strlen(arg);
-		return strdup(arg);
-	}
-	f = fopen(arg + 1, "rb");
-	m = open_memstream(&buf, &size);
-	if (!f || !m) {
-		perror(arg + 1);
-		exit(1);
-	}
-	for (int ch; (ch = fgetc(f)) != EOF;)
-		fputc(ch, m);
-	fclose(f);
-	fclose(m);
-	*ret_len = size;
-	return buf;
-}
-
 int main(int argc, char **argv)
 {
 	uint8_t seed[32], pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES], *p;
-	char b64[64], *body;
-	size_t len, seed_len, body_len;
+	char b64[64];
+	size_t len, seed_len;
 	FILE *f;
 
 	if (argc != 6 || sodium_init() < 0 ||
@@ -55,11 +29,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	crypto_sign_seed_keypair(pk, sk, seed);
-	body = read_body(argv[4], &body_len);
-	if (cityupdate_sign(sk, argv[2], strtoll(argv[3], NULL, 10), (const uint8_t *)body,
-			    body_len, &p, &len) < 0)
+	if (cityupdate_sign(sk, argv[2], strtoll(argv[3], NULL, 10), (const uint8_t *)argv[4],
+			    strlen(argv[4]), &p, &len) < 0)
 		return 1;
-	free(body);
 	f = fopen(argv[5], "wb");
 	if (!f || fwrite(p, 1, len, f) != len || fclose(f) != 0) {
 		perror(argv[5]);

@@ -3,7 +3,7 @@
 """city_trust.py - issue 11 acceptance 5: the city's trust list and revocations reach a running
 kiosk (docs/trust-updates.md).
 
-    city_trust.py PASSGATED MOSQUITTO CITY_SIGN
+    city_trust.py PASSGATED MOSQUITTO PASSGATE_CITY
 
 The real passgated with a dir: camera, simulated GPIO and a real mosquitto on a free loopback
 port. Four cards, each shown three times with empty frames between:
@@ -11,13 +11,14 @@ port. Four cards, each shown three times with empty frames between:
   Y  a DCC of the configured signer S1, whose UCI update 2 revokes (DCC revocation list)
   Z  an SHC of issuer I2, which only the city trusts, whose rid update 2 revokes (SHC CRL)
   W  a DCC of S1 that nobody revokes: the control, admitted throughout
-Update 1 is in the state directory at start (restored, as after an earlier run). The first
-round admits all four. Update 2 is published retained while the kiosk runs: the second round
-denies X issuer-unknown, Y and Z revoked, admits W, without a restart. SIGHUP: the third round
-the same. Then the broker is stopped and passgated restarted: every round the same again
-(the city's last trust restored from the state directory). The update bodies are built here
-with Python's hashlib and json, independently of events/trustupdate.c, and signed with the
-test helper city_sign (PGS1, Ed25519).
+Both updates are made by the real `passgate-city publish trust` (after `passgate-city init`).
+Update 1 is taken from the broker's retained copy and put in the kiosk's state directory before
+it starts (restored, as after an earlier run), so that the first round is judged under it for
+sure: it admits all four. Update 2 is published while the kiosk runs: the second round denies X
+issuer-unknown, Y and Z revoked, admits W, without a restart. SIGHUP: the third round the same.
+Then the broker is stopped and passgated restarted: the first round the same again (the city's last
+trust restored from the state directory). The revocation hash of Y's UCI is computed here with
+Python's hashlib, independently of the C code on both sides.
 """
 import base64
 import hashlib
@@ -35,16 +36,18 @@ import tempfile
 import time
 import zlib
 
-PASSGATED, MOSQUITTO, SIGN = sys.argv[1], sys.argv[2], sys.argv[3]
+PASSGATED, MOSQUITTO, CITYCLI = sys.argv[1], sys.argv[2], sys.argv[3]
 CLI = os.environ["PASSGATE_CLI"]
 SOURCE = os.environ["PASSGATE_SOURCE_DIR"]
-SEED = "5a" * 32
 CITY, VENUE, KIOSK = "trustcity", "trust-venue", "door-1"
 TOPIC = f"passgate/v1/{CITY}/trust"
 ISS1, ISS2 = "https://issuer.passgate.test", "https://city-issuer.passgate.test"
 RID = "cmV2b2tlZA"
 CI_Y, CI_W = "URN:UVCI:01:JP:REVOKED-Y", "URN:UVCI:01:JP:FINE-W"
-INTERVAL_MS, GAP = 250, 8  # empty frames between rounds: 2 s for an update or a SIGHUP
+# An EU DSC list as the city imports it: four real DSCs of the EU list (the whole list takes
+# seconds under the sanitizers; `passgate trust import --dsc-list` and the unit tests read it).
+DSC_LIST = os.path.join(SOURCE, "tests", "golden", "trust", "dsc-list-sample.json")
+INTERVAL_MS, GAP = 200, 20  # empty frames between rounds: 4 s for an update or a SIGHUP
 procs, failures = [], 0
 
 
@@ -99,32 +102,39 @@ def blank_png(path, size=64):
                 chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-def der_b64(pem_path):
-    with open(pem_path) as f:
-        return "".join(ln for ln in f.read().splitlines() if ln and not ln.startswith("-----"))
-
-
 def hash16(data):
     return base64.b64encode(hashlib.sha256(data).digest()[:16]).decode()
 
 
-def city_jwks(keys):
-    """I2's key set with crlVersion 1, so that a CRL of ctr 1 applies to it."""
-    with open(os.path.join(keys, "shc-issuer.jwks.json")) as f:
+def write_json(path, obj):
+    with open(path, "w") as f:
+        json.dump(obj, f)
+    return path
+
+
+def city(conf, *args):
+    p = subprocess.run([CITYCLI, "--config", conf, *args], capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit(f"passgate-city {' '.join(args)}: exit {p.returncode}\n{p.stderr}")
+    return json.loads(p.stdout)
+
+
+def inputs(tmp, k1, k2):
+    """The city's input files: I2's key set with crlVersion 1 (so that a CRL of ctr 1 applies),
+    I2's CRL naming Z's rid (by kid only: the city finds the issuer), a DCC revocation batch
+    with the UCI hash of Y."""
+    with open(os.path.join(k2, "shc-issuer.jwks.json")) as f:
         jwks = json.load(f)
     for k in jwks["keys"]:
         k["crlVersion"] = 1
-    return jwks
-
-
-def sign(tmp, name, body, issued):
-    path = os.path.join(tmp, name + ".json")
-    with open(path, "w") as f:
-        json.dump(body, f)
-    out = os.path.join(tmp, name + ".signed")
-    p = subprocess.run([SIGN, SEED, TOPIC, str(issued), "@" + path, out], capture_output=True,
-                       text=True, check=True)
-    return out, p.stdout.strip()
+    return (write_json(os.path.join(tmp, "i2.jwks.json"), jwks),
+            write_json(os.path.join(tmp, "i2.crl.json"),
+                       {"kid": jwks["keys"][0]["kid"], "method": "rid", "ctr": 1,
+                        "rids": [RID]}),
+            write_json(os.path.join(tmp, "revoked.json"),
+                       {"country": "JP", "expires": "2030-01-01T00:00:00Z",
+                        "kid": "UNKNOWN_KID", "hashType": "UCI",
+                        "entries": [{"hash": hash16(CI_Y.encode())}]}))
 
 
 def decisions(err_path):
@@ -180,28 +190,11 @@ def setup(tmp):
     return k1, k2, camera, state
 
 
-def bodies(k2):
-    jwks2 = dict(city_jwks(k2), iss=ISS2)
-    kid2 = jwks2["keys"][0]["kid"]
-    update1 = {"jwks": [jwks2], "certs": [der_b64(os.path.join(k2, "dcc-signer.cert.pem"))]}
-    update2 = {"jwks": [jwks2],
-               "crls": [{"iss": ISS2, "kid": kid2, "method": "rid", "ctr": 1, "rids": [RID]}],
-               "dcc_revocations": [{"country": "JP", "expires": "2030-01-01T00:00:00Z",
-                                    "kid": "UNKNOWN_KID", "hashType": "UCI",
-                                    "entries": [{"hash": hash16(CI_Y.encode())}]}]}
-    return update1, update2
-
-
 def main():
     tmp = tempfile.mkdtemp(prefix="passgate-citytrust-")
-    broker = None
     try:
         k1, k2, camera, state = setup(tmp)
-        update1, update2 = bodies(k2)
-        signed1, city_key = sign(tmp, "update1", update1, 1000)
-        signed2, _ = sign(tmp, "update2", update2, 2000)
-        shutil.copy(signed1, os.path.join(state, "city-trust.signed"))
-        os.chmod(os.path.join(state, "city-trust.signed"), 0o600)
+        jwks2, crl2, revoked = inputs(tmp, k1, k2)
 
         port = free_port()
         bconf = os.path.join(tmp, "mosquitto.conf")
@@ -211,6 +204,21 @@ def main():
         broker = spawn([MOSQUITTO, "-c", bconf], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
         wait_until(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, 10, "broker")
+
+        cconf = os.path.join(tmp, "city.conf")
+        with open(cconf, "w") as f:
+            f.write(f"[city]\nid = {CITY}\nstate_dir = {tmp}/city-state\n"
+                    f"[mqtt]\nhost = 127.0.0.1\nport = {port}\nclient_id = city-trust\n")
+        city_key = city(cconf, "init")["city_key"]
+        out = city(cconf, "publish", "trust", "--jwks", f"{ISS2}={jwks2}",
+                   "--cert", os.path.join(k2, "dcc-signer.cert.pem"))
+        check((out["topic"], out["jwks"], out["certs"], out["crls"]) == (TOPIC, 1, 1, 0),
+              f"publish trust (update 1): {out}")
+        # Update 1 as the kiosk would have kept it from an earlier run: the retained message.
+        p = subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-t", TOPIC,
+                            "-C", "1", "-N", "-W", "5"], capture_output=True, check=True)
+        with open(os.path.join(state, "city-trust.signed"), "wb") as f:
+            f.write(p.stdout)
 
         conf = os.path.join(tmp, "passgated.conf")
         with open(conf, "w") as f:
@@ -222,8 +230,9 @@ def main():
                     f"cert = {k1}/dcc-signer.cert.pem\n"
                     f"[scan]\nrepeat_holdoff_s = 1\npassback_window_s = 0\n"
                     f"[clock]\nrequire_sync = no\n[state]\ndir = {state}\n"
-                    f"[mqtt]\nhost = 127.0.0.1\nport = {port}\ncity = {CITY}\nkiosk = {KIOSK}\n"
-                    f"city_key = {city_key}\nkeepalive = 5\nconnect_timeout_s = 2\n")
+                    f"[mqtt]\nhost = 127.0.0.1\nport = {port}\ncity = {CITY}\n"
+                    f"kiosk = {KIOSK}\ncity_key = {city_key}\nkeepalive = 5\n"
+                    f"connect_timeout_s = 2\n")
         err = os.path.join(tmp, "daemon.err")
         d = start_daemon(conf, err)
 
@@ -233,12 +242,26 @@ def main():
               "update 1 restored from the state directory at start")
         check(got[:4] == ADMIT_ALL, f"round 1 under update 1 admits X, Y, Z, W: {got[:4]}")
 
+        # A DSC list with one changed kid: refused by the city, with the entry; nothing sent.
+        with open(DSC_LIST) as f:
+            bad = json.load(f)
+        bad["certificates"][3]["kid"] = "AAAAAAAAAAA="
+        p = subprocess.run([CITYCLI, "--config", cconf, "publish", "trust", "--dsc-list",
+                            write_json(os.path.join(tmp, "bad-dsc.json"), bad)],
+                           capture_output=True, text=True)
+        check(p.returncode == 1 and "certificate 3: kid is not" in p.stderr,
+              f"a tampered DSC list is refused by publish trust ({p.returncode}, {p.stderr!r})")
+
+        # Update 2: the city's whole list again, without S2, with the two revocations and the
+        # DSCs of an EU DSC list.
         t0 = time.monotonic()
-        subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "-V", "mqttv5",
-                        "-q", "1", "-r", "-t", TOPIC, "-f", signed2], check=True)
+        out = city(cconf, "publish", "trust", "--jwks", f"{ISS2}={jwks2}", "--crl", crl2,
+                   "--dcc-revocation", revoked, "--dsc-list", DSC_LIST)
+        check((out["jwks"], out["certs"], out["crls"], out["dcc_revocations"]) == (1, 4, 1, 1),
+              f"publish trust (update 2): {out}")
         wait_until(lambda: decisions(err)[1].count("city update accepted: trust list") >= 1,
                    10, "update 2 accepted")
-        print(f"update 2 applied {time.monotonic() - t0:.2f} s after publishing")
+        print(f"update 2 applied {time.monotonic() - t0:.2f} s after publish trust started")
         wait_decisions(d, err, 8)
         got, log = decisions(err)
         check(got[4:8] == AFTER, f"round 2, after update 2, no restart: {got[4:8]}")
@@ -255,9 +278,11 @@ def main():
         stop(broker)
         err2 = os.path.join(tmp, "daemon2.err")
         d = start_daemon(conf, err2)
-        wait_decisions(d, err2, 12)
+        wait_decisions(d, err2, 4)  # the first round is enough: the camera replays them all
         got, log = decisions(err2)
-        check(got[:12] == AFTER * 3, f"after a restart without the broker: {got[:12]}")
+        check("city update restored from the state directory: trust list" in log,
+              "update 2 restored from the state directory")
+        check(got[:4] == AFTER, f"after a restart without the broker: {got[:4]}")
         stop(d)
     finally:
         for p in procs:
