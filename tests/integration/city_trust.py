@@ -190,88 +190,107 @@ def setup(tmp):
     return k1, k2, camera, state
 
 
+def start_broker(tmp):
+    port = free_port()
+    bconf = os.path.join(tmp, "mosquitto.conf")
+    with open(bconf, "w") as f:
+        f.write(f"user {pwd.getpwuid(os.getuid()).pw_name}\nlistener {port} 127.0.0.1\n"
+                "allow_anonymous true\npersistence false\n")
+    broker = spawn([MOSQUITTO, "-c", bconf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, 10, "broker")
+    return broker, port
+
+
+def city_update1(tmp, port, k2, jwks2, state):
+    """init, then update 1 (I2 and S2) published and kept as the kiosk's stored update."""
+    cconf = os.path.join(tmp, "city.conf")
+    with open(cconf, "w") as f:
+        f.write(f"[city]\nid = {CITY}\nstate_dir = {tmp}/city-state\n"
+                f"[mqtt]\nhost = 127.0.0.1\nport = {port}\nclient_id = city-trust\n")
+    city_key = city(cconf, "init")["city_key"]
+    out = city(cconf, "publish", "trust", "--jwks", f"{ISS2}={jwks2}",
+               "--cert", os.path.join(k2, "dcc-signer.cert.pem"))
+    check((out["topic"], out["jwks"], out["certs"], out["crls"]) == (TOPIC, 1, 1, 0),
+          f"publish trust (update 1): {out}")
+    # Update 1 as the kiosk would have kept it from an earlier run: the retained message.
+    p = subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-t", TOPIC,
+                        "-C", "1", "-N", "-W", "5"], capture_output=True, check=True)
+    with open(os.path.join(state, "city-trust.signed"), "wb") as f:
+        f.write(p.stdout)
+    return cconf, city_key
+
+
+def kiosk_conf(tmp, k1, camera, state, port, city_key):
+    conf = os.path.join(tmp, "passgated.conf")
+    with open(conf, "w") as f:
+        f.write(f"[venue]\nid = {VENUE}\nprogram = national-package\n"
+                f"programs_dir = {SOURCE}/rules/programs\n"
+                f"[camera]\nsource = dir:{camera}\ndir_interval_ms = {INTERVAL_MS}\n"
+                f"[gpio]\nbackend = sim\n[printer]\ndevice = none\n"
+                f"[trust]\ndefault = no\njwks = {ISS1}={k1}/shc-issuer.jwks.json\n"
+                f"cert = {k1}/dcc-signer.cert.pem\n"
+                f"[scan]\nrepeat_holdoff_s = 1\npassback_window_s = 0\n"
+                f"[clock]\nrequire_sync = no\n[state]\ndir = {state}\n"
+                f"[mqtt]\nhost = 127.0.0.1\nport = {port}\ncity = {CITY}\n"
+                f"kiosk = {KIOSK}\ncity_key = {city_key}\nkeepalive = 5\n"
+                f"connect_timeout_s = 2\n")
+    return conf
+
+
+def refuse_bad_dsc_list(tmp, cconf):
+    """A DSC list with one changed kid: refused by the city, with the entry; nothing sent."""
+    with open(DSC_LIST) as f:
+        bad = json.load(f)
+    bad["certificates"][3]["kid"] = "AAAAAAAAAAA="
+    p = subprocess.run([CITYCLI, "--config", cconf, "publish", "trust", "--dsc-list",
+                        write_json(os.path.join(tmp, "bad-dsc.json"), bad)],
+                       capture_output=True, text=True)
+    check(p.returncode == 1 and "certificate 3: kid is not" in p.stderr,
+          f"a tampered DSC list is refused by publish trust ({p.returncode}, {p.stderr!r})")
+
+
+def running_kiosk(d, err, cconf, jwks2, crl2, revoked):
+    """Rounds 1-3: update 1, update 2 published while running, SIGHUP."""
+    wait_decisions(d, err, 4)
+    got, log = decisions(err)
+    check("city update restored from the state directory: trust list" in log,
+          "update 1 restored from the state directory at start")
+    check(got[:4] == ADMIT_ALL, f"round 1 under update 1 admits X, Y, Z, W: {got[:4]}")
+
+    # Update 2: the city's whole list again, without S2, with the two revocations and the
+    # DSCs of an EU DSC list.
+    t0 = time.monotonic()
+    out = city(cconf, "publish", "trust", "--jwks", f"{ISS2}={jwks2}", "--crl", crl2,
+               "--dcc-revocation", revoked, "--dsc-list", DSC_LIST)
+    check((out["jwks"], out["certs"], out["crls"], out["dcc_revocations"]) == (1, 4, 1, 1),
+          f"publish trust (update 2): {out}")
+    wait_until(lambda: decisions(err)[1].count("city update accepted: trust list") >= 1,
+               10, "update 2 accepted")
+    print(f"update 2 applied {time.monotonic() - t0:.2f} s after publish trust started")
+    wait_decisions(d, err, 8)
+    got, log = decisions(err)
+    check(got[4:8] == AFTER, f"round 2, after update 2, no restart: {got[4:8]}")
+
+    d.send_signal(signal.SIGHUP)
+    wait_until(lambda: "reloaded:" in decisions(err)[1], 10, "the reload")
+    wait_decisions(d, err, 12)
+    got, log = decisions(err)
+    check(got[8:12] == AFTER, f"round 3, after SIGHUP: {got[8:12]}")
+    check("could not be applied again" not in log, "SIGHUP re-applied the city's trust")
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="passgate-citytrust-")
     try:
         k1, k2, camera, state = setup(tmp)
         jwks2, crl2, revoked = inputs(tmp, k1, k2)
-
-        port = free_port()
-        bconf = os.path.join(tmp, "mosquitto.conf")
-        with open(bconf, "w") as f:
-            f.write(f"user {pwd.getpwuid(os.getuid()).pw_name}\nlistener {port} 127.0.0.1\n"
-                    "allow_anonymous true\npersistence false\n")
-        broker = spawn([MOSQUITTO, "-c", bconf], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
-        wait_until(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, 10, "broker")
-
-        cconf = os.path.join(tmp, "city.conf")
-        with open(cconf, "w") as f:
-            f.write(f"[city]\nid = {CITY}\nstate_dir = {tmp}/city-state\n"
-                    f"[mqtt]\nhost = 127.0.0.1\nport = {port}\nclient_id = city-trust\n")
-        city_key = city(cconf, "init")["city_key"]
-        out = city(cconf, "publish", "trust", "--jwks", f"{ISS2}={jwks2}",
-                   "--cert", os.path.join(k2, "dcc-signer.cert.pem"))
-        check((out["topic"], out["jwks"], out["certs"], out["crls"]) == (TOPIC, 1, 1, 0),
-              f"publish trust (update 1): {out}")
-        # Update 1 as the kiosk would have kept it from an earlier run: the retained message.
-        p = subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-t", TOPIC,
-                            "-C", "1", "-N", "-W", "5"], capture_output=True, check=True)
-        with open(os.path.join(state, "city-trust.signed"), "wb") as f:
-            f.write(p.stdout)
-
-        conf = os.path.join(tmp, "passgated.conf")
-        with open(conf, "w") as f:
-            f.write(f"[venue]\nid = {VENUE}\nprogram = national-package\n"
-                    f"programs_dir = {SOURCE}/rules/programs\n"
-                    f"[camera]\nsource = dir:{camera}\ndir_interval_ms = {INTERVAL_MS}\n"
-                    f"[gpio]\nbackend = sim\n[printer]\ndevice = none\n"
-                    f"[trust]\ndefault = no\njwks = {ISS1}={k1}/shc-issuer.jwks.json\n"
-                    f"cert = {k1}/dcc-signer.cert.pem\n"
-                    f"[scan]\nrepeat_holdoff_s = 1\npassback_window_s = 0\n"
-                    f"[clock]\nrequire_sync = no\n[state]\ndir = {state}\n"
-                    f"[mqtt]\nhost = 127.0.0.1\nport = {port}\ncity = {CITY}\n"
-                    f"kiosk = {KIOSK}\ncity_key = {city_key}\nkeepalive = 5\n"
-                    f"connect_timeout_s = 2\n")
+        broker, port = start_broker(tmp)
+        cconf, city_key = city_update1(tmp, port, k2, jwks2, state)
+        refuse_bad_dsc_list(tmp, cconf)
+        conf = kiosk_conf(tmp, k1, camera, state, port, city_key)
         err = os.path.join(tmp, "daemon.err")
         d = start_daemon(conf, err)
-
-        wait_decisions(d, err, 4)
-        got, log = decisions(err)
-        check("city update restored from the state directory: trust list" in log,
-              "update 1 restored from the state directory at start")
-        check(got[:4] == ADMIT_ALL, f"round 1 under update 1 admits X, Y, Z, W: {got[:4]}")
-
-        # A DSC list with one changed kid: refused by the city, with the entry; nothing sent.
-        with open(DSC_LIST) as f:
-            bad = json.load(f)
-        bad["certificates"][3]["kid"] = "AAAAAAAAAAA="
-        p = subprocess.run([CITYCLI, "--config", cconf, "publish", "trust", "--dsc-list",
-                            write_json(os.path.join(tmp, "bad-dsc.json"), bad)],
-                           capture_output=True, text=True)
-        check(p.returncode == 1 and "certificate 3: kid is not" in p.stderr,
-              f"a tampered DSC list is refused by publish trust ({p.returncode}, {p.stderr!r})")
-
-        # Update 2: the city's whole list again, without S2, with the two revocations and the
-        # DSCs of an EU DSC list.
-        t0 = time.monotonic()
-        out = city(cconf, "publish", "trust", "--jwks", f"{ISS2}={jwks2}", "--crl", crl2,
-                   "--dcc-revocation", revoked, "--dsc-list", DSC_LIST)
-        check((out["jwks"], out["certs"], out["crls"], out["dcc_revocations"]) == (1, 4, 1, 1),
-              f"publish trust (update 2): {out}")
-        wait_until(lambda: decisions(err)[1].count("city update accepted: trust list") >= 1,
-                   10, "update 2 accepted")
-        print(f"update 2 applied {time.monotonic() - t0:.2f} s after publish trust started")
-        wait_decisions(d, err, 8)
-        got, log = decisions(err)
-        check(got[4:8] == AFTER, f"round 2, after update 2, no restart: {got[4:8]}")
-
-        d.send_signal(signal.SIGHUP)
-        wait_until(lambda: "reloaded:" in decisions(err)[1], 10, "the reload")
-        wait_decisions(d, err, 12)
-        got, log = decisions(err)
-        check(got[8:12] == AFTER, f"round 3, after SIGHUP: {got[8:12]}")
-        check("could not be applied again" not in log, "SIGHUP re-applied the city's trust")
+        running_kiosk(d, err, cconf, jwks2, crl2, revoked)
         stop(d)
 
         # A restart with the broker gone: only the state directory can give the city's trust.
