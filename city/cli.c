@@ -26,6 +26,8 @@ static void usage(FILE *f)
 		"  kiosk list | kiosk remove --kiosk K\n"
 		"  publish alert --venue V --level N [--restrictions none|priority|emergency]\n"
 		"  publish program FILE\n"
+		"  publish trust [--jwks ISS=FILE]... [--cert FILE]... [--dsc-list FILE]...\n"
+		"        [--crl [ISS=]FILE]... [--dcc-revocation FILE]...\n"
 		"  trace (--payload-file QR | --name 'FAMILY,GIVEN' --birth-date D --issuer ISS)\n"
 		"        --from DATE --to DATE [--window W] [--notify]\n"
 		"  events [--limit N] [--counters]\n"

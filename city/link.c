@@ -10,6 +10,7 @@
  * and the service watchdog catches a black hole); everything after it is non-blocking.
  */
 #include "city/link.h"
+#include "events/cityupdate.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -225,7 +226,8 @@ int link_publish(struct link *l, const char *topic, const void *payload, size_t 
 {
 	struct out *o;
 
-	if (len > 8u * 1024u * 1024u + 76u)
+	/* The largest signed city message: a trust update (events/cityupdate.h). */
+	if (len > CITYUPDATE_HEADER_LEN + CITYUPDATE_TRUST_BODY_MAX)
 		return -E2BIG;
 	for (size_t i = 0; i < l->n_out; i++)
 		if (!l->out[i].sent && !strcmp(l->out[i].topic, topic)) {

@@ -57,7 +57,8 @@ int link_subscribe(struct link *l, const char *topic);
 /*
  * Publish @payload retained at QoS 1 on @topic. The link keeps a copy until the broker's
  * PUBACK and publishes it again after a reconnect; a newer message for the same topic
- * replaces one still waiting. -E2BIG beyond 8 MiB + 76 bytes.
+ * replaces one still waiting. -E2BIG beyond 8 MiB + 76 bytes (a signed trust update, the
+ * largest city message).
  */
 int link_publish(struct link *l, const char *topic, const void *payload, size_t len);
 /* Messages waiting for their PUBACK (or for a connection). */

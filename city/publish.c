@@ -39,12 +39,16 @@ int publish_signed(struct city *c, struct link *l, const char *topic, const uint
 		   size_t len, int64_t *ret_issued)
 {
 	uint8_t sk[64], *msg = NULL;
-	size_t msg_len = 0;
+	char trust_topic[256];
+	size_t msg_len = 0, max = CITYUPDATE_BODY_MAX;
 	int64_t issued;
 	int r;
 
-	/* The trust topic may carry more (the whole EU DSC list); the kiosk enforces the rest. */
-	if (len > cityupdate_body_max(CITYUPDATE_TRUST))
+	/* The kiosk's limit for this topic (cityupdate_body_max()): 8 MiB for trust, else 1 MiB. */
+	if (publish_topic(c, trust_topic, sizeof(trust_topic), "trust") >= 0 &&
+	    !strcmp(trust_topic, topic))
+		max = CITYUPDATE_TRUST_BODY_MAX;
+	if (len > max)
 		return -E2BIG;
 	r = city_key_load(c, sk);
 	if (r < 0)
@@ -333,6 +337,8 @@ int publish_command(struct city *c, int argc, char **argv)
 		return cmd_alert(c, argc, argv);
 	if (argc >= 1 && !strcmp(argv[0], "program"))
 		return cmd_program(c, argc, argv);
+	if (argc >= 1 && !strcmp(argv[0], "trust"))
+		return publish_trust_command(c, argc, argv);
 	fprintf(stderr, "usage: passgate-city publish alert|program|trust ...\n");
 	return 2;
 }

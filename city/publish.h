@@ -18,7 +18,7 @@ struct link;
 struct store_kiosk;
 
 /*
- * Sign @body (@len bytes, at most 1 MiB) for @topic with the city's key and the next `issued`
+ * Sign @body (@len bytes, at most 1 MiB; 8 MiB on the trust topic) for @topic with the city's key and the next `issued`
  * of that topic, and hand it to @l (retained, QoS 1; the link resends until PUBACK).
  * *ret_issued (may be NULL) gets the `issued` used. Returns 0 or -errno.
  */
@@ -45,7 +45,10 @@ int publish_daykeys(struct city *c, struct link *l, const struct store_kiosk *k)
 /* All notices of @day (store_notices()) as one signed message on .../notice/<day>. */
 int publish_notices_now(struct city *c, const char *day, int64_t *ret_issued);
 
-/* `passgate-city publish alert|program ...`: argv[0] is the subcommand. Exit code. */
+/* `passgate-city publish alert|program|trust ...`: argv[0] is the subcommand. Exit code. */
 int publish_command(struct city *c, int argc, char **argv);
+
+/* `passgate-city publish trust ...` (publish_trust.c): argv[0] is "trust". Exit code. */
+int publish_trust_command(struct city *c, int argc, char **argv);
 
 #endif

@@ -48,9 +48,12 @@ static void usage(FILE *f)
 		"URL]\n"
 		"            [--family F] [--given G] [--birth-date D] [--vaccination DATE]...\n"
 		"            [--test KIND,COLLECTED,RESULT]... [--nbf TIME] [--exp TIME]\n"
+		"            [--id ID]\n"
 		"       passgate issue-test dcc (--dir DIR | --key KEY.pem --cert CERT.pem)\n"
 		"            [content options as shc] [--country CC] [--iat TIME] [--exp TIME]\n"
 		"  --png FILE: also write the QR code as a PNG image\n"
+		"  --id ID: the SHC's vc.rid, or the DCC's ci\n"
+		"           (default URN:UVCI:01:CC:PASSGATE-TEST)\n"
 		"  KIND: pcr | lamp | antigen-quantitative | antigen-rapid | antibody\n"
 		"  RESULT: negative | positive | inconclusive\n"
 		"  TIME: ISO 8601 with offset, or a date; default issuer %s\n",
@@ -316,6 +319,13 @@ static int mint(int argc, char **argv, bool dcc)
 			if (parse_time(a, v, &exp) < 0)
 				goto out;
 			have_exp = true;
+		} else if (strcmp(a, "--id") == 0) {
+			if (!*v || strlen(v) >= sizeof(c.cert_id)) {
+				fprintf(stderr, "passgate issue-test: --id: 1 to %zu bytes\n",
+					sizeof(c.cert_id) - 1);
+				goto out;
+			}
+			snprintf(c.cert_id, sizeof(c.cert_id), "%s", v);
 		} else {
 			fprintf(stderr, "passgate issue-test: unexpected argument '%s'\n", a);
 			goto out;

@@ -5,6 +5,7 @@
  *   passgate trust [--state-dir DIR] list
  *   passgate trust [--state-dir DIR] import [--jwks ISS=FILE]... [--cert FILE]...
  *                                           [--crl ISS=FILE]... [--vci FILE]... [--default]
+ *                                           [--dsc-list FILE]... [--dcc-revocation FILE]...
  *   passgate trust [--state-dir DIR] remove ID      (an SHC issuer URL or a DCC kid, base64)
  *
  * DIR defaults to the daemon's state directory (PASSGATE_STATEDIR, /var/lib/passgate). Each
@@ -12,6 +13,7 @@
  * the first refusal. Exit 0 done, 1 refused (bad key set, unknown ID), 2 usage or I/O error.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,7 @@ static void usage(FILE *f)
 		"       passgate trust [--state-dir DIR] import [--jwks ISS=FILE]... "
 		"[--cert FILE]...\n"
 		"                      [--crl ISS=FILE]... [--vci FILE]... [--default]\n"
+		"                      [--dsc-list FILE]... [--dcc-revocation FILE]...\n"
 		"       passgate trust [--state-dir DIR] remove ID\n"
 		"  DIR defaults to %s; the store is DIR/trust.db\n",
 		PASSGATE_STATEDIR);
@@ -42,7 +45,30 @@ static int print_line(const char *line, void *userdata)
 	return printf("%s\n", line) < 0 ? -EIO : 0;
 }
 
-enum import_kind { IMPORT_JWKS, IMPORT_CERT, IMPORT_CRL, IMPORT_VCI, IMPORT_DEFAULT };
+enum import_kind {
+	IMPORT_JWKS,
+	IMPORT_CERT,
+	IMPORT_CRL,
+	IMPORT_VCI,
+	IMPORT_DEFAULT,
+	IMPORT_DSC_LIST,
+	IMPORT_DCC_REVOCATION,
+};
+
+/* An EU DSC list: every entry checked first (dsclist.h), then all imported in one go. */
+static int import_dsc_list(struct trust *t, const char *file, const char *data, size_t len)
+{
+	const char *why = NULL;
+	size_t index = SIZE_MAX;
+	int r;
+
+	r = trust_import_dsc_list(t, data, len, NULL, &index, &why);
+	if (r == -EINVAL && index != SIZE_MAX)
+		fprintf(stderr, "passgate trust: %s: certificate %zu: %s\n", file, index, why);
+	else if (r == -EINVAL)
+		fprintf(stderr, "passgate trust: %s: %s\n", file, why);
+	return r < 0 ? r : 0;
+}
 
 static int import_one(struct trust *t, enum import_kind kind, const char *arg)
 {
@@ -79,6 +105,12 @@ static int import_one(struct trust *t, enum import_kind kind, const char *arg)
 		break;
 	case IMPORT_VCI:
 		r = trust_import_vci(t, data, len);
+		break;
+	case IMPORT_DSC_LIST:
+		r = import_dsc_list(t, file, data, len);
+		break;
+	case IMPORT_DCC_REVOCATION:
+		r = trust_import_dcc_revocation(t, data, len, NULL);
 		break;
 	case IMPORT_DEFAULT:
 		break;
@@ -185,6 +217,10 @@ int cmd_trust(int argc, char **argv)
 				kind = IMPORT_CRL;
 			} else if (i + 1 < argc && strcmp(a, "--vci") == 0) {
 				kind = IMPORT_VCI;
+			} else if (i + 1 < argc && strcmp(a, "--dsc-list") == 0) {
+				kind = IMPORT_DSC_LIST;
+			} else if (i + 1 < argc && strcmp(a, "--dcc-revocation") == 0) {
+				kind = IMPORT_DCC_REVOCATION;
 			} else {
 				fprintf(stderr, "passgate trust import: unexpected argument '%s'\n",
 					a);

@@ -209,12 +209,29 @@ int dcc_check_revocation(const struct trust *t, const struct cose_sign1 *m, cons
 	return 0;
 }
 
+/* The stages after the content parsed: signature, key usage, validity, revocation. */
+static int check_signed(const struct trust *t, const struct cose_sign1 *m, const struct cred *c,
+			unsigned kinds, int64_t now, enum cred_status *st)
+{
+	struct sig_cert_info info;
+	int r;
+
+	r = dcc_check_signature(t, m, &info, st);
+	if (r < 0 || *st != CRED_OK)
+		return r;
+	*st = dcc_check_usage(info.usage, kinds);
+	if (*st == CRED_OK)
+		*st = dcc_check_validity(&info, c->issued_at, c->expires_at, now);
+	if (*st == CRED_OK)
+		r = dcc_check_revocation(t, m, c->issuer, c->cert_id, st);
+	return r;
+}
+
 int dcc_verify(const struct trust *t, const char *text, size_t len, int64_t now, struct cred *ret,
 	       enum cred_status *ret_status)
 {
 	struct cred *c;
 	struct cose_sign1 *m = NULL;
-	struct sig_cert_info info;
 	enum cred_status st;
 	uint8_t *zbuf = NULL, *cose = NULL;
 	const uint8_t *payload, *kid;
@@ -272,15 +289,7 @@ int dcc_verify(const struct trust *t, const char *text, size_t len, int64_t now,
 		goto done_c;
 	memcpy(ret->issuer, c->issuer, sizeof(ret->issuer));
 	if (st == CRED_OK)
-		r = dcc_check_signature(t, m, &info, &st);
-	if (r < 0)
-		goto done_c;
-	if (st == CRED_OK)
-		st = dcc_check_usage(info.usage, kinds);
-	if (st == CRED_OK)
-		st = dcc_check_validity(&info, c->issued_at, c->expires_at, now);
-	if (st == CRED_OK)
-		r = dcc_check_revocation(t, m, c->issuer, c->cert_id, &st);
+		r = check_signed(t, m, c, kinds, now, &st);
 	if (r < 0)
 		goto done_c;
 	if (st == CRED_OK) {

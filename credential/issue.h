@@ -16,7 +16,8 @@ struct sig_key;
 /*
  * An SHC (spec v1: JWS, ES256, zip DEF, FHIR bundle of Patient + Immunization / Observation)
  * signed by private key @key with header kid @kid, claim iss @iss, nbf @nbf (and exp @exp
- * unless 0), as numeric "shc:/..." text. *ret_text is freed with free().
+ * unless 0), as numeric "shc:/..." text; a non-empty c->cert_id becomes vc.rid (the SHC
+ * revocation id). *ret_text is freed with free().
  */
 int issue_shc(const struct sig_key *key, const char *kid, const char *iss, const struct cred *c,
 	      int64_t nbf, int64_t exp, char **ret_text);

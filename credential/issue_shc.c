@@ -154,6 +154,9 @@ int issue_shc(const struct sig_key *key, const char *kid, const char *iss, const
 		return -ENOMEM;
 	if (exp)
 		json_object_set_new(payload, "exp", json_integer(exp));
+	/* A revocation id (SHC "Revocation"), so that tests can list the card in a CRL. */
+	if (c->cert_id[0])
+		json_object_set_new(json_object_get(payload, "vc"), "rid", json_string(c->cert_id));
 	text = json_dumps(payload, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(payload);
 	if (!text)

@@ -43,6 +43,12 @@ int trust_import_jwks(struct trust *t, const char *iss, const char *json, size_t
 /* Import a DCC signer certificate, PEM or DER. Its kid is SHA-256(DER)[0..8]. */
 int trust_import_cert(struct trust *t, const uint8_t *data, size_t len);
 
+/* Import every DSC of an EU DSC trust list (credential/dsclist.h), in one transaction: nothing
+ * when any entry is bad (-EINVAL; *ret_index and *ret_why, if non-NULL, say which and why).
+ * *ret_n (may be NULL) gets the number of certificates. */
+int trust_import_dsc_list(struct trust *t, const char *json, size_t len, size_t *ret_n,
+			  size_t *ret_index, const char **ret_why);
+
 /* Import an SHC revocation list (CRL JSON, SHC spec "Revocation") for @iss. */
 int trust_import_crl(struct trust *t, const char *iss, const char *json, size_t len);
 

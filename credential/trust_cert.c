@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "credential/dsclist.h"
 #include "credential/sig.h"
 #include "credential/trust_internal.h"
 
@@ -57,4 +58,25 @@ int trust_import_cert(struct trust *t, const uint8_t *data, size_t len)
 fail_der:
 	free(der);
 	return r;
+}
+
+static int import_dsc(const struct dsclist_entry *e, void *userdata)
+{
+	return trust_import_cert(userdata, e->der, e->der_len);
+}
+
+int trust_import_dsc_list(struct trust *t, const char *json, size_t len, size_t *ret_n,
+			  size_t *ret_index, const char **ret_why)
+{
+	int r;
+
+	/* One transaction: a file-backed store syncs once, not once per certificate. */
+	r = trust_begin(t);
+	if (r < 0)
+		return r;
+	r = dsclist_parse(json, len, import_dsc, t, ret_index, ret_why);
+	if (r >= 0 && ret_n)
+		*ret_n = (size_t)r;
+	r = trust_end(t, r);
+	return r < 0 ? r : 0;
 }

@@ -593,6 +593,12 @@ int kiosk_reload(struct kiosk *k, const struct config *cfg)
 	e = venue_reload(k->venue, cfg);
 	if (e < 0)
 		return e;
+	/* The reload rebuilt the trust from the configuration alone: the city's last trust update
+	 * goes back on top, as at start (docs/trust-updates.md). */
+	e = reporter_restore_city_trust(k->reporter);
+	if (e < 0)
+		log_warning("the city's stored trust list could not be applied again: %s",
+			    strerror(-e));
 	k->cfg = cfg;
 	clockguard_set_require_sync(k->clock, cfg->clock.require_sync);
 	passback_set_window(k->holdoff, cfg->scan.repeat_holdoff_s * USEC_PER_SEC);

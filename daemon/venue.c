@@ -17,8 +17,8 @@
 #include "daemon/config.h"
 #include "daemon/log.h"
 #include "daemon/venue.h"
-#include "events/cityupdate.h"
 #include "events/receiptkeys.h"
+#include "events/trustupdate.h"
 #include "rules/program.h"
 #include "util/fileio.h"
 
@@ -274,32 +274,46 @@ void venue_session_terms(const struct venue *v, struct sessions_venue *ret)
 /* ---- city updates (signature already checked by the reporter) ---- */
 
 /*
- * All or nothing (cityupdate_import_trust()): a partly bad update leaves the store as it was.
- * Its "receipt_keys" (receiptkeys.h), when present, replace the list of the city's kiosks
- * whose receipt codes this gate believes; a bad list refuses the whole update.
+ * The city's trust update replaces the city's part of the trust, it does not add to it: the new
+ * store is the configured trust loaded afresh, exactly as at start, plus this update, so that a
+ * running kiosk trusts exactly what it would after a restart (a signer the city dropped is gone
+ * at once). All or nothing: a refused update leaves the store in use as it was. Its
+ * "receipt_keys" (receiptkeys.h), when present, replace the list of the city's kiosks whose
+ * receipt codes this gate believes; a bad list refuses the whole update.
  */
 static int on_trust_update(const uint8_t *body, size_t len, void *userdata)
 {
 	struct venue *v = userdata;
 	struct receiptkeys *ring = NULL;
-	size_t sets = 0, certs = 0;
+	struct trustupdate_counts c;
+	struct trust *t = NULL;
 	int e, n;
 
 	e = receiptkeys_new(&ring);
 	if (e < 0)
 		return e;
 	n = receiptkeys_import(ring, body, len);
-	e = n < 0 && n != -ENOENT ? n : cityupdate_import_trust(v->trust, body, len, &sets, &certs);
-	if (e >= 0 && n >= 0) {
+	e = n < 0 && n != -ENOENT ? n : load_trust(v->cfg, &t);
+	if (e >= 0)
+		e = trustupdate_import(t, body, len, &c);
+	if (e < 0) {
+		trust_free(t);
+		receiptkeys_free(ring);
+		return e;
+	}
+	trust_free(v->trust);
+	v->trust = t;
+	if (n >= 0) {
 		receiptkeys_free(v->receipt_keys);
 		v->receipt_keys = ring;
 		ring = NULL;
 	}
-	if (e >= 0)
-		log_info("trust list update: %zu issuer key set(s), %zu certificate(s), %s", sets,
-			 certs, n >= 0 ? "receipt keys replaced" : "receipt keys unchanged");
 	receiptkeys_free(ring);
-	return e;
+	log_info("trust list update: %zu issuer key set(s), %zu certificate(s), %zu SHC CRL(s) "
+		 "(%zu for keys not trusted here), %zu DCC revocation(s), %s",
+		 c.jwks, c.certs, c.crls + c.crls_skipped, c.crls_skipped, c.dcc_revocations,
+		 n >= 0 ? "receipt keys replaced" : "receipt keys unchanged");
+	return 0;
 }
 
 /* The body is one program file; it replaces ours (in memory) when its id is ours. */

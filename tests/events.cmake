@@ -57,6 +57,14 @@ if(TARGET passgated AND TARGET city_sign)
 			$<TARGET_FILE:passgated> $<TARGET_FILE:city_sign>)
 endif()
 
+# Issue 11 acceptance 5: a dropped DCC signer, a revoked DCC and a revoked SHC are denied by a
+# running passgated within one signed trust update; SIGHUP and a restart keep the city's trust.
+if(TARGET passgated AND TARGET passgate-city AND MOSQUITTO_BROKER)
+	passgate_script_test(city_trust_update LABEL integration TIMEOUT 120
+		COMMAND ${PASSGATE_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/integration/city_trust.py
+			$<TARGET_FILE:passgated> ${MOSQUITTO_BROKER} $<TARGET_FILE:passgate-city>)
+endif()
+
 # Fuzz: every parser of what the city sends (STYLE.md §11).
 passgate_fuzz(fuzz_events_city SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_events_city.c
 	LIBS passgate_events)

@@ -58,4 +58,40 @@ grep -q '"error":"credential-not-yet-valid"' "$work/out" || fail "not yet valid:
 printf 'HC1:bb8\n' >"$work/c.txt"
 verify "$work/c.txt" "$work/keys/dcc-signer.cert.pem"
 grep -q '"error":"encoding"' "$work/out" || fail "bad base45: $(cat "$work/out")"
+# `passgate trust import --dcc-revocation`: the DCC's UCI listed -> revoked, with the store
+# (--state-dir) as the daemon would read it. The hash: the first 16 bytes of SHA-256 of
+# "URN:UVCI:01:JP:CLI-REVOKED", computed with Python's hashlib.
+"$PASSGATE_CLI" issue-test dcc --dir "$work/keys" --id URN:UVCI:01:JP:CLI-REVOKED \
+	--vaccination 2021-06-01 --iat 2023-12-31T00:00:00Z --exp 2024-12-31T00:00:00Z >"$work/r.txt"
+hash=fzwSze2zEWx8xGtQEYPuUw==
+printf '{"country":"JP","expires":"2030-01-01T00:00:00Z","kid":"UNKNOWN_KID","hashType":"UCI","entries":[{"hash":"%s"}]}' \
+	"$hash" >"$work/rev.json"
+mkdir "$work/state"
+verify "$work/r.txt" "$work/keys/dcc-signer.cert.pem"
+[ "$rc" -eq 0 ] || fail "before revocation: exit $rc: $(cat "$work/out" "$work/err")"
+"$PASSGATE_CLI" trust --state-dir "$work/state" import --dcc-revocation "$work/rev.json" ||
+	fail "import --dcc-revocation"
+verify "$work/r.txt" "$work/keys/dcc-signer.cert.pem" --state-dir "$work/state"
+grep -q '"valid":false,"format":"dcc","error":"revoked"' "$work/out" ||
+	fail "revoked DCC: $(cat "$work/out")"
+verify "$work/a.txt" "$work/keys/dcc-signer.cert.pem" --state-dir "$work/state"
+[ "$rc" -eq 0 ] || fail "another DCC of the signer is not revoked: $(cat "$work/out")"
+
+# `passgate trust import --dsc-list`: four real DSCs of the EU list; a changed kid is refused
+# with the entry's index and changes nothing.
+sample="$PASSGATE_SOURCE_DIR/tests/golden/trust/dsc-list-sample.json"
+"$PASSGATE_CLI" trust --state-dir "$work/state" import --dsc-list "$sample" || fail "--dsc-list"
+[ "$("$PASSGATE_CLI" trust --state-dir "$work/state" list | grep -c '"type":"dcc"')" -eq 4 ] ||
+	fail "the DSC list's four certificates are not listed"
+sed '0,/"kid": "/s//"kid": "AAAA/' "$sample" >"$work/bad-dsc.json"
+mkdir "$work/state2"
+set +e
+"$PASSGATE_CLI" trust --state-dir "$work/state2" import --dsc-list "$work/bad-dsc.json" \
+	2>"$work/err"
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "tampered DSC list: exit $rc"
+grep -q 'certificate 0: kid is not' "$work/err" || fail "tampered DSC list: $(cat "$work/err")"
+[ -z "$("$PASSGATE_CLI" trust --state-dir "$work/state2" list | grep '"type":"dcc"')" ] ||
+	fail "a refused DSC list imported something"
 echo "dcc-cli: ok"
