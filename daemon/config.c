@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "credential/b64url.h"
+#include "rules/program.h"
 
 #ifndef PASSGATE_DATADIR
 #define PASSGATE_DATADIR "/usr/share/passgate"
@@ -64,7 +65,7 @@ static const char *const sections[] = {
 
 const char *config_default_programs_dir(void)
 {
-	return PASSGATE_DATADIR "/programs";
+	return rules_programs_dir(NULL);
 }
 
 const char *config_mode_name(enum config_mode m)

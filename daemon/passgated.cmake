@@ -7,10 +7,11 @@ add_library(passgated_core STATIC
 	${CMAKE_CURRENT_SOURCE_DIR}/clockguard.c
 	${CMAKE_CURRENT_SOURCE_DIR}/passback.c
 	${CMAKE_CURRENT_SOURCE_DIR}/log.c
-	${CMAKE_CURRENT_SOURCE_DIR}/hwconfig.c)
+	${CMAKE_CURRENT_SOURCE_DIR}/hwconfig.c
+	${CMAKE_CURRENT_SOURCE_DIR}/preflight.c)
 target_include_directories(passgated_core PUBLIC ${CMAKE_SOURCE_DIR})
 target_compile_definitions(passgated_core PRIVATE PASSGATE_DATADIR="${PASSGATE_DATADIR}")
-target_link_libraries(passgated_core PUBLIC passgate_credential
+target_link_libraries(passgated_core PUBLIC passgate_credential passgate_rules
 	PRIVATE PkgConfig::INIH PkgConfig::SYSTEMD)
 
 add_executable(passgated ${CMAKE_CURRENT_SOURCE_DIR}/main.c ${CMAKE_CURRENT_SOURCE_DIR}/kiosk.c
