@@ -193,6 +193,11 @@ static int session_get(struct sessions *ss, const struct sessions_venue *v, uint
 	int e;
 
 	if (s && mono < s->until && s->n < RULES_SESSION_MAX) {
+		/* The venue's context as it is now: a city alert that came while the party was at
+		 * the door applies to its next member (issue 9). */
+		e = rules_session_set_context(s->rules, v->ctx);
+		if (e < 0)
+			return e;
 		*ret = s;
 		return 0;
 	}

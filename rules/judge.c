@@ -490,6 +490,19 @@ int rules_session_new(const struct rules_program *p, const char *tz,
 	return 0;
 }
 
+int rules_session_set_context(struct rules_session *s, const struct rules_context *ctx)
+{
+	struct rules_context *copy;
+	int r;
+
+	r = rules_context_copy(ctx, &copy);
+	if (r < 0)
+		return r;
+	rules_context_free(s->ctx);
+	s->ctx = copy;
+	return 0;
+}
+
 void rules_session_free(struct rules_session *s)
 {
 	if (!s)

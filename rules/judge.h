@@ -93,6 +93,13 @@ struct rules_session;
  */
 int rules_session_new(const struct rules_program *p, const char *tz,
 		      const struct rules_context *ctx, struct rules_session **ret);
+
+/*
+ * Replace the party's context with a copy of @ctx for the members judged from now on (the
+ * city's alert changed while the party is at the door: it applies to the next judgment;
+ * members already judged keep their decisions). -ENOMEM leaves the old context.
+ */
+int rules_session_set_context(struct rules_session *s, const struct rules_context *ctx);
 void rules_session_free(struct rules_session *s);
 
 /*

@@ -24,3 +24,4 @@ endif()
 # The kiosk library (scan path, sessions, venue, devices, reporter) with the simulated hal: a
 # scan judged without running the loop.
 passgate_test(test_kiosk LABEL unit SOURCES unit/test_kiosk.c LIBS passgated_kiosk)
+passgate_test(test_sessions LABEL unit SOURCES unit/test_sessions.c LIBS passgated_kiosk)
