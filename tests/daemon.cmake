@@ -1,6 +1,7 @@
 # Tests of daemon/ (the passgated frame): owned with that module.
 passgate_test(test_config LABEL unit SOURCES unit/test_config.c LIBS passgated_core)
 passgate_test(test_preflight LABEL unit SOURCES unit/test_preflight.c LIBS passgated_core)
+passgate_test(test_log LABEL unit SOURCES unit/test_log.c LIBS passgated_core)
 passgate_test(test_clockguard LABEL unit SOURCES unit/test_clockguard.c LIBS passgated_core)
 passgate_test(test_passback LABEL unit SOURCES unit/test_passback.c LIBS passgated_core)
 passgate_test(test_daemon_loop LABEL integration SOURCES integration/test_daemon_loop.c
