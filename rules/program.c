@@ -283,10 +283,11 @@ static bool valid_id(const char *id)
 
 static int build(struct rules_program *p, const char *name, char *err, size_t errlen)
 {
-	static const char *const members[] = { "passgate_program", "id",    "name",	"seed",
-					       "source",	   "notes", "active",	"versions",
-					       "context",	   "group", "referral", "receipt",
-					       "$comment",	   NULL };
+	static const char *const members[] = {
+		"passgate_program", "id",	"name",	   "seed",  "source",	"notes",
+		"active",	    "versions", "context", "group", "referral", "receipt",
+		"lodging",	    "$comment", NULL
+	};
 	const json_t *root = p->root, *v, *o;
 	const char *bad;
 	char lerr[256];
@@ -369,6 +370,10 @@ static int build(struct rules_program *p, const char *name, char *err, size_t er
 	v = json_object_get(root, "receipt");
 	if (v && texts(v, p->receipt) < 0)
 		return perr(err, errlen, name, "\"receipt\" must be {\"ja\": TEXT, \"en\": TEXT}");
+	v = json_object_get(root, "lodging");
+	if (v && !json_is_boolean(v))
+		return perr(err, errlen, name, "\"lodging\" must be true or false");
+	p->lodging = json_is_true(v);
 	v = json_object_get(root, "source");
 	if (v && !json_is_string(v))
 		return perr(err, errlen, name, "\"source\" must be a string");
@@ -460,6 +465,11 @@ void rules_program_free(struct rules_program *p)
 	json_decref(p->ctx_defaults);
 	json_decref(p->root);
 	free(p);
+}
+
+bool rules_program_lodging(const struct rules_program *p)
+{
+	return p->lodging;
 }
 
 const char *rules_program_id(const struct rules_program *p)

@@ -10,7 +10,7 @@ tls       TLS with client certificates (a throwaway CA made with openssl): event
           a client certificate the kiosk cannot connect and the rows stay.
 acl       the broker's ACL denies the check topic: PUBACK 0x87, rows stay in the outbox
           (`passgate events stats`), and the retained status says why.
-oversize  (issue 9, finding 7) a retained 2 MiB message on a city topic the kiosk subscribes
+oversize  (issue 9, finding 7) a retained 9 MiB message on a city topic the kiosk subscribes
           to is never delivered: the CONNECT's Maximum Packet Size makes the broker drop it,
           while a small retained message on another topic arrives and the link stays up.
 privacy   everything written to the state directory (outbox DB, -wal, -shm, after a SIGKILL
@@ -370,7 +370,7 @@ def test_oversize(tmp):
     broker.start()
     big = os.path.join(tmp, "big.bin")
     with open(big, "wb") as f:
-        f.write(b"\0" * (2 * 1024 * 1024))
+        f.write(b"\0" * (9 * 1024 * 1024))
     trust, alert = "passgate/v1/testcity/trust", "passgate/v1/testcity/venue/v1/alert"
     for topic, arg in ((trust, ["-f", big]), (alert, ["-m", "small"])):
         subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "-V", "5", "-q",
@@ -383,7 +383,7 @@ def test_oversize(tmp):
     res = json.loads(out.strip().splitlines()[-1])
     print(res)
     if res["inbound"] != 1 or res["inbound_largest"] != 5:
-        raise SystemExit(f"FAIL: the 2 MiB retained message reached the kiosk: {res}")
+        raise SystemExit(f"FAIL: the 9 MiB retained message reached the kiosk: {res}")
     if not res["connected"]:
         raise SystemExit(f"FAIL: the link did not stay up: {res}")
     print("ok: the broker dropped the oversized retained message; the small one arrived")

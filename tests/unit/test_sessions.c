@@ -61,11 +61,11 @@ static void test_alert_applies_inside_session(void **state)
 	assert_int_equal(sessions_new(loop, NULL, NULL, &ss), 0);
 	vaccinated(&c);
 
-	assert_int_equal(sessions_judge(ss, &v, &c, CRED_OK, now, 1000000, &d), 0);
+	assert_int_equal(sessions_judge(ss, &v, &c, CRED_OK, now, 1000000, &d, NULL), 0);
 	assert_string_equal(rules_reason_code(d.reasons[0]), "vaccinated");
 	/* The city raises the alert to 3 while the party is at the door (same session). */
 	v.ctx = alert;
-	assert_int_equal(sessions_judge(ss, &v, &c, CRED_OK, now + 5, 6000000, &d), 0);
+	assert_int_equal(sessions_judge(ss, &v, &c, CRED_OK, now + 5, 6000000, &d, NULL), 0);
 	assert_string_equal(rules_reason_code(d.reasons[0]), "program-suspended");
 	assert_false(d.admit);
 
