@@ -133,8 +133,8 @@ static int read_small(const char *path, uint8_t **ret, size_t *ret_len)
 static int check_trust(const struct config *cfg, char *err, size_t errlen)
 {
 	struct trust *t;
-	uint8_t *buf;
-	size_t len;
+	uint8_t *buf = NULL;
+	size_t len = 0;
 	int r;
 
 	r = trust_open(NULL, &t);
