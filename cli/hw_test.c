@@ -4,8 +4,11 @@
  * LED, beeps, pulses the relay, plays the admit/deny/fault patterns, reports button presses for
  * a while, and prints a test receipt; each step says what it did or why it could not.
  *
- * With --config it tests the devices passgated.conf names (daemon/hwconfig.h, the daemon's own
- * mapping); flags name or override the backends (docs/hardware.md).
+ * It tests the devices passgated.conf names (daemon/hwconfig.h, the daemon's own mapping): the
+ * file of --config, else the installed configuration when there is one; flags name or override
+ * the backends (docs/hardware.md). `--config none`, or no configuration at all, starts from the
+ * simulator; a run on the simulated GPIO says so on every GPIO line and in its verdict, since
+ * "ok" from a simulator proves nothing about the wiring (issue 9).
  * Exit status: 0 every configured device worked, 1 one was missing or failed, 2 usage.
  */
 #include <errno.h>
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "daemon/config.h"
@@ -23,6 +27,11 @@
 #include "hal/printer.h"
 #include "hal/receipt.h"
 
+#ifndef PASSGATE_SYSCONFDIR
+#define PASSGATE_SYSCONFDIR "/etc/passgate"
+#endif
+#define INSTALLED_CONFIG PASSGATE_SYSCONFDIR "/passgated.conf"
+
 struct rig {
 	struct hal_gpio *gpio;
 	struct hal_printer *printer;
@@ -31,7 +40,7 @@ struct rig {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: passgate hw-test [--config FILE] [--gpio sim|gpiod] [--chip CHIP]\n"
+	fprintf(f, "usage: passgate hw-test [--config FILE|none] [--gpio sim|gpiod] [--chip CHIP]\n"
 		   "                        [--green LINE] [--red LINE]\n"
 		   "                        [--buzzer LINE] [--relay LINE] [--child-button LINE]\n"
 		   "                        [--staff-button LINE] [--relay-pulse-ms N]\n"
@@ -40,9 +49,11 @@ static void usage(FILE *f)
 		   "                        [--printer DEVICE] [--baud 9600|19200] [--kanji "
 		   "shift-jis|none]\n"
 		   "                        [--width 384|576] [--raster-qr] [--camera SOURCE]\n"
-		   "--config FILE: the devices of passgated.conf (the camera too); later flags\n"
-		   "override them.\n"
-		   "Defaults: --gpio sim, lines GPIO17/27/22/23, buttons GPIO5/6, --printer none,\n"
+		   "--config FILE: the devices of passgated.conf (the camera too; "
+		   "default " INSTALLED_CONFIG "\n"
+		   "when it exists); later flags override them. --config none: the defaults.\n"
+		   "Defaults: --gpio sim (SIMULATED), lines GPIO17/27/22/23, buttons GPIO5/6, "
+		   "--printer none,\n"
 		   "--buttons-seconds 5. LINE is a line name (GPIO17) or an offset on --chip.\n");
 }
 
@@ -244,7 +255,9 @@ int cmd_hw_test(int argc, char **argv)
 		{ 0 },
 	};
 	struct config *conf = NULL;
+	const char *conf_path = NULL;
 	struct hwconfig hw;
+	bool simulated;
 	struct hal_gpio_config gcfg = {
 		.backend = "sim",
 		.outputs = { "GPIO17", "GPIO27", "GPIO22", "GPIO23" },
@@ -257,20 +270,23 @@ int cmd_hw_test(int argc, char **argv)
 	unsigned secs = 5;
 	int c, failed = 0;
 
-	/* The configuration first, so that any flag overrides it. */
+	/* The configuration first, so that any flag overrides it: --config, else the installed
+	 * one when it exists. */
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+		if (c == 'F')
+			conf_path = optarg;
+	if (!conf_path && access(INSTALLED_CONFIG, F_OK) == 0)
+		conf_path = INSTALLED_CONFIG;
+	if (conf_path && strcmp(conf_path, "none") != 0) {
 		char err[CONFIG_ERROR_MAX];
 
-		if (c != 'F')
-			continue;
-		config_free(conf);
-		conf = NULL;
-		if (config_load(optarg, &conf, err) < 0) {
+		if (config_load(conf_path, &conf, err) < 0) {
 			fprintf(stderr, "passgate hw-test: %s\n", err);
 			return EXIT_USAGE;
 		}
+		printf("hw-test: the devices of %s\n", conf_path);
 		hwconfig_init(&hw, conf);
 		gcfg = hw.gpio;
 		pcfg = hw.printer;
@@ -363,13 +379,19 @@ int cmd_hw_test(int argc, char **argv)
 	if (strcmp(gcfg.backend, "sim") == 0 && !gcfg.sim_buttons)
 		secs = 0;
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	simulated = strcmp(gcfg.backend, "sim") == 0;
+	if (simulated)
+		printf("gpio: SIMULATED (backend sim): no pin is driven, no button is read%s\n",
+		       conf_path ? ""
+				 : "; no configuration (--config FILE, or " INSTALLED_CONFIG ")");
 	failed |= test_gpio(&rig, &gcfg, secs);
 	failed |= test_printer(&rig, &pcfg, &fmt);
 	if (camera)
 		failed |= test_camera(camera);
 	hal_gpio_free(rig.gpio);
 	hal_printer_free(rig.printer);
-	printf("hw-test: %s\n", failed ? "FAILED" : "ok");
+	printf("hw-test: %s%s\n", failed ? "FAILED" : "ok",
+	       simulated ? " (SIMULATED GPIO: the wiring was not tested)" : "");
 	failed = failed ? 1 : 0;
 out:
 	config_free(conf); /* after the tests: hw borrows strings from it */

@@ -27,6 +27,7 @@
 
 #include "credential/b64url.h"
 #include "rules/datetime.h"
+#include "rules/program.h"
 
 #ifndef PASSGATE_DATADIR
 #define PASSGATE_DATADIR "/usr/share/passgate"
@@ -66,7 +67,7 @@ static const char *const sections[] = {
 
 const char *config_default_programs_dir(void)
 {
-	return PASSGATE_DATADIR "/programs";
+	return rules_programs_dir(NULL);
 }
 
 const char *config_mode_name(enum config_mode m)

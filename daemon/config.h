@@ -173,7 +173,11 @@ struct config {
 int config_load(const char *path, struct config **ret, char err[CONFIG_ERROR_MAX]);
 void config_free(struct config *c);
 
-/* The directory that relative programs_dir defaults are compiled against. */
+/*
+ * The programs directory when [venue] programs_dir is not set: the one lookup passgated and
+ * the `passgate` CLI share (rules_programs_dir(): $PASSGATE_PROGRAMS_DIR, else the installed
+ * directory when it exists, else the source tree's rules/programs for a build tree).
+ */
 const char *config_default_programs_dir(void);
 
 const char *config_mode_name(enum config_mode m);

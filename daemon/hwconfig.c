@@ -71,7 +71,7 @@ void hwconfig_init(struct hwconfig *hw, const struct config *c)
 	hw->printer.device = hw->printer_device;
 	hw->printer.baud = c->printer.baud;
 
-	hw->receipt.kanji = c->printer.kanji == CONFIG_KANJI_NONE ? HAL_KANJI_NONE
-								 : HAL_KANJI_SHIFT_JIS;
+	hw->receipt.kanji =
+		c->printer.kanji == CONFIG_KANJI_NONE ? HAL_KANJI_NONE : HAL_KANJI_SHIFT_JIS;
 	hw->receipt.dots = HWCONFIG_RECEIPT_DOTS;
 }

@@ -208,11 +208,12 @@ static void update_status(struct kiosk *k)
  * The record of a decision: the event for the city (the reporter commits it to the outbox
  * before anything is sent) and the debug log line.
  */
-static void record(struct kiosk *k, const struct rules_decision *d, const struct cred *c,
-		   const char *format, int64_t now)
+static int record(struct kiosk *k, const struct rules_decision *d, const struct cred *c,
+		  const char *format, int64_t now)
 {
 	const char *reasons[RULES_MAX_REASONS];
 	char list[128] = "";
+	int e;
 	struct events_check ev = {
 		.venue = k->cfg->venue.id,
 		.program = d->program,
@@ -227,9 +228,9 @@ static void record(struct kiosk *k, const struct rules_decision *d, const struct
 
 	for (unsigned i = 0; i < d->n_reasons; i++)
 		reasons[i] = rules_reason_code(d->reasons[i]);
-	(void)reporter_record(k->reporter, &ev, now);
+	e = reporter_record(k->reporter, &ev, now);
 	if (log_get_max_priority() < LOG_DEBUG)
-		return; /* the line below is for `passgated -v` only */
+		return e; /* the line below is for `passgated -v` only */
 	for (unsigned i = 0; i < d->n_reasons; i++) {
 		if (i)
 			strncat(list, ",", sizeof(list) - strlen(list) - 1);
@@ -237,6 +238,7 @@ static void record(struct kiosk *k, const struct rules_decision *d, const struct
 	}
 	log_debug("%s %s (%s, %s)", d->admit ? "admit" : "deny", list, format ? format : "none",
 		  d->program);
+	return e;
 }
 
 /* A denial because the kiosk cannot judge (its clock, its program, an internal failure) is a
@@ -257,15 +259,38 @@ static enum hal_gpio_pattern pattern_for(const struct kiosk *k, const struct rul
 }
 
 /*
- * Everything a decision sets off, in the order the visitor notices it: the lights and the
- * relay first (within one frame time), then the receipt, then the record for the city.
+ * Everything a decision sets off: the lights and the relay (within one frame time), the
+ * receipt, and the record for the city. "Admitted but not recorded" must be impossible
+ * (issue 9): an admission is committed to the outbox before the relay opens, and when the
+ * state directory cannot take it (full, read-only) the visitor is denied `internal-error`
+ * instead, and that denial is recorded if it can be. A denial is signalled first: recording
+ * it cannot change it.
  */
-static void conclude(struct kiosk *k, const struct rules_decision *d, const struct cred *c,
+static void conclude(struct kiosk *k, struct rules_decision *d, const struct cred *c,
 		     const char *format, const struct sessions_trip *trip, int64_t now)
 {
+	bool recorded = false;
+	const char *kind;
+	int e;
+
+	if (d->admit) {
+		e = record(k, d, c, format, now);
+		recorded = e >= 0;
+		if (e < 0) {
+			log_error(
+				"admission refused: the event cannot be stored (%s); every "
+				"admission is refused until the state directory takes events again",
+				strerror(-e));
+			reporter_set_judging(k->reporter, "event-storage");
+			kind = d->kind;
+			fixed_decision(k, RULES_R_INTERNAL_ERROR, d);
+			d->kind = kind;
+		}
+	}
 	(void)devices_signal(k->devices, pattern_for(k, d));
 	print_receipt(k, d, c, trip, now);
-	record(k, d, c, format, now);
+	if (!recorded)
+		(void)record(k, d, c, format, now);
 	if (d->admit)
 		k->admitted++;
 	else
@@ -278,7 +303,7 @@ static void on_revised(const struct rules_decision *d, const struct cred *c, voi
 {
 	struct kiosk *k = userdata;
 
-	record(k, d, c, c ? cred_format_name(c->format) : NULL, (int64_t)time(NULL));
+	(void)record(k, d, c, c ? cred_format_name(c->format) : NULL, (int64_t)time(NULL));
 	k->revised++;
 }
 

@@ -69,3 +69,20 @@ int log_msg_errno(int priority, int ret_errno, const char *fmt, ...)
 	errno = saved;
 	return ret_errno;
 }
+
+bool log_ratelimit(struct log_ratelimit *rl, uint64_t now_us, unsigned long long *ret_suppressed)
+{
+	if (rl->in_window == 0 || now_us - rl->window_start >= LOG_INTERVAL_US) {
+		rl->window_start = now_us;
+		rl->in_window = 0;
+	}
+	if (rl->in_window >= LOG_BURST) {
+		rl->suppressed++;
+		return false;
+	}
+	rl->in_window++;
+	if (ret_suppressed)
+		*ret_suppressed = rl->suppressed;
+	rl->suppressed = 0;
+	return true;
+}

@@ -15,6 +15,8 @@
 #ifndef PASSGATE_DAEMON_LOG_H
 #define PASSGATE_DAEMON_LOG_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <syslog.h> /* LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG */
 
 /* Messages above @max_priority (LOG_DEBUG is the most verbose) are dropped; default LOG_INFO. */
@@ -26,6 +28,25 @@ int log_get_max_priority(void);
 void log_msg(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int log_msg_errno(int priority, int ret_errno, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * A rate limit for messages an outsider can repeat at will (refused city messages: 5 000 of
+ * them made 5 000 lines, issue 9): at most LOG_BURST lines per LOG_INTERVAL_US window; the
+ * first line allowed after a window that dropped some also reports how many were dropped.
+ * The caller owns the state (zero it to start) and passes CLOCK_MONOTONIC microseconds.
+ */
+#define LOG_BURST	5
+#define LOG_INTERVAL_US (60ull * 1000000ull)
+
+struct log_ratelimit {
+	uint64_t window_start;
+	unsigned in_window;
+	unsigned long long suppressed; /* dropped since the last line that got through */
+};
+
+/* True when a line may be written now; *ret_suppressed (may be NULL) is the number dropped
+ * before it (0 when none), which the caller writes into that line. */
+bool log_ratelimit(struct log_ratelimit *rl, uint64_t now_us, unsigned long long *ret_suppressed);
 
 #define log_error(...)	 log_msg(LOG_ERR, __VA_ARGS__)
 #define log_warning(...) log_msg(LOG_WARNING, __VA_ARGS__)

@@ -3,7 +3,8 @@
  * main.c - passgated: read the configuration, set the venue's time zone, build the kiosk on
  * the event loop, tell systemd READY=1, and run until SIGTERM. SIGHUP re-reads the
  * configuration and hands it to the kiosk (kiosk_reload); a bad new file keeps the old one.
- * `--check-config` only validates the file: exit 0, or 1 with "file:line: reason".
+ * `--check-config` runs the checks start-up runs (config_load(), preflight_check()) short of
+ * opening devices: exit 0, or 1 with "file:line: reason".
  *
  * This is the only place that exits, and the owner of the struct config every module
  * borrows (STYLE.md §3, §7).
@@ -20,6 +21,7 @@
 #include "daemon/kiosk.h"
 #include "daemon/log.h"
 #include "daemon/loop.h"
+#include "daemon/preflight.h"
 
 #ifndef PASSGATE_VERSION
 #define PASSGATE_VERSION "0"
@@ -80,9 +82,30 @@ static int reload(void *userdata)
 	return 0;
 }
 
+/* --check-config: what start-up checks, and the program must exist (strict). */
+static int check_config(const char *path)
+{
+	char err[PREFLIGHT_ERROR_MAX];
+	struct config *cfg;
+	int r;
+
+	if (config_load(path, &cfg, err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_FAILURE;
+	}
+	r = preflight_check(cfg, true, err, sizeof(err));
+	config_free(cfg);
+	if (r < 0) {
+		fprintf(stderr, "%s\n", err[0] ? err : strerror(-r));
+		return EXIT_FAILURE;
+	}
+	printf("%s: configuration valid\n", path);
+	return EXIT_SUCCESS;
+}
+
 static int run(struct daemon *d)
 {
-	char err[CONFIG_ERROR_MAX];
+	char err[CONFIG_ERROR_MAX], perr[PREFLIGHT_ERROR_MAX];
 	int r;
 
 	r = config_load(d->config_path, &d->cfg, err);
@@ -93,6 +116,11 @@ static int run(struct daemon *d)
 	set_timezone(d->cfg);
 	log_info("passgated %s: venue %s, program %s, %s mode", PASSGATE_VERSION, d->cfg->venue.id,
 		 d->cfg->venue.program, config_mode_name(d->cfg->venue.mode));
+	r = preflight_check(d->cfg, false, perr, sizeof(perr));
+	if (r < 0) {
+		log_error("%s", perr[0] ? perr : strerror(-r));
+		goto free_config;
+	}
 	r = loop_new(&d->loop);
 	if (r < 0) {
 		log_error("event loop: %s", strerror(-r));
@@ -101,7 +129,7 @@ static int run(struct daemon *d)
 	/* ---- the lead attaches the scan pipeline here: kiosk_new() (daemon/kiosk.h) ---- */
 	r = kiosk_new(d->cfg, d->loop, &d->kiosk);
 	if (r < 0) {
-		log_error("kiosk: %s", strerror(-r));
+		log_error("not started: %s (the error above names the cause)", strerror(-r));
 		goto free_loop;
 	}
 	loop_set_reload(d->loop, reload, d);
@@ -161,18 +189,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (check) {
-		char err[CONFIG_ERROR_MAX];
-		struct config *cfg;
-
-		if (config_load(d.config_path, &cfg, err) < 0) {
-			fprintf(stderr, "%s\n", err);
-			return EXIT_FAILURE;
-		}
-		printf("%s: configuration valid\n", d.config_path);
-		config_free(cfg);
-		return EXIT_SUCCESS;
-	}
+	if (check)
+		return check_config(d.config_path);
 	/* A core dump would put the credentials of the scans in memory (names, birth dates) and
 	 * the day keys on disk: the kiosk never dumps (the unit also sets LimitCORE=0). */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)

@@ -9,7 +9,8 @@ add_library(passgated_core STATIC
 	${CMAKE_CURRENT_SOURCE_DIR}/passback.c
 	${CMAKE_CURRENT_SOURCE_DIR}/log.c
 	${CMAKE_CURRENT_SOURCE_DIR}/hwconfig.c
-	${CMAKE_CURRENT_SOURCE_DIR}/party.c)
+	${CMAKE_CURRENT_SOURCE_DIR}/party.c
+	${CMAKE_CURRENT_SOURCE_DIR}/preflight.c)
 target_include_directories(passgated_core PUBLIC ${CMAKE_SOURCE_DIR})
 target_compile_definitions(passgated_core PRIVATE PASSGATE_DATADIR="${PASSGATE_DATADIR}")
 target_link_libraries(passgated_core PUBLIC passgate_credential passgate_rules passgate_events

@@ -47,10 +47,11 @@ struct reporter {
 	/* Copies: the config they come from is replaced on SIGHUP. */
 	char topic[TOPIC_MAX];
 	char kiosk[CONFIG_ID_MAX + 1];
-	const char *judging;   /* fail-closed reason, or NULL */
-	bool had_key;	       /* day-key state in the last published status */
-	char state_dir[4096];  /* where cityupdate keeps the last updates (for the logs) */
-	uint64_t store_errors; /* cityupdate store failures already logged */
+	const char *judging;	       /* fail-closed reason, or NULL */
+	bool had_key;		       /* day-key state in the last published status */
+	char state_dir[4096];	       /* where cityupdate keeps the last updates (for the logs) */
+	uint64_t store_errors;	       /* cityupdate store failures already logged */
+	struct log_ratelimit refusals; /* refused city messages: an outsider can send many */
 };
 
 static int64_t wall_now(void)
@@ -213,6 +214,20 @@ static void check_store(struct reporter *r)
 	r->store_errors = st.store_errors;
 }
 
+static void refused(struct reporter *r, const char *topic, int k)
+{
+	unsigned long long dropped = 0;
+
+	if (!log_ratelimit(&r->refusals, loop_now(r->loop), &dropped))
+		return;
+	if (dropped)
+		log_warning("city update on %s refused: %s (and %llu more refused messages not "
+			    "logged)",
+			    topic, strerror(-k), dropped);
+	else
+		log_warning("city update on %s refused: %s", topic, strerror(-k));
+}
+
 static void on_message(const char *topic, const void *payload, size_t len, void *userdata)
 {
 	struct reporter *r = userdata;
@@ -224,7 +239,7 @@ static void on_message(const char *topic, const void *payload, size_t len, void 
 	if (k >= 0 && k < CITYUPDATE_KIND_COUNT_)
 		log_info("city update accepted: %s", kind_names[k]);
 	else if (k != -EALREADY && k != -ENODATA && k != -ENOENT)
-		log_warning("city update on %s refused: %s", topic, strerror(-k));
+		refused(r, topic, k);
 	check_store(r);
 }
 

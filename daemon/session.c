@@ -227,7 +227,15 @@ static int session_get(struct sessions *ss, const struct sessions_venue *v, uint
 {
 	struct session *s = ss->open;
 
+	static const char *const alert_keys[] = { "alert_level", "restrictions", NULL };
+	int e;
+
 	if (s && mono < s->until && s->n < RULES_SESSION_MAX) {
+		/* The city's alert as it is now: one that came while the party was at the door
+		 * applies to its next member (issue 9). */
+		e = rules_session_set_context(s->rules, v->ctx, alert_keys);
+		if (e < 0)
+			return e;
 		*ret = s;
 		return 0;
 	}

@@ -97,14 +97,24 @@ void cityupdate_free(struct cityupdate *cu)
 	free(cu);
 }
 
+static int guard_load(struct cityupdate *cu);
+
 int cityupdate_set_store(struct cityupdate *cu, const char *dir)
 {
 	char *copy = NULL;
+
+	int r;
 
 	if (dir && !(copy = strdup(dir)))
 		return -ENOMEM;
 	free(cu->store_dir);
 	cu->store_dir = copy;
+	r = copy ? guard_load(cu) : 0;
+	if (r < 0) {
+		/* A damaged guard is reported, not fatal: the next day-key message sets it. */
+		cu->stats.store_errors++;
+		cu->stats.store_error = r;
+	}
 	return 0;
 }
 
@@ -120,14 +130,27 @@ const char *cityupdate_store_name(enum cityupdate_kind kind)
 	return store_names[kind];
 }
 
+/*
+ * Day keys never touch the disk, but their ordering guard does: issued and the signature, so
+ * that after a restart an older signed day-key message is refused as trust and alerts are, and
+ * the retained one is taken again (the keys themselves were in memory only).
+ */
+#define DAYKEYS_GUARD	  "city-daykeys.issued"
+#define DAYKEYS_GUARD_LEN (8 + 64)
+
+static const char *store_name(enum cityupdate_kind kind)
+{
+	return kind == CITYUPDATE_DAYKEYS ? DAYKEYS_GUARD : store_names[kind];
+}
+
 static int store_path(const struct cityupdate *cu, enum cityupdate_kind kind, const char *suffix,
 		      char *buf, size_t size)
 {
 	int n;
 
-	if (!cu->store_dir || !store_names[kind])
+	if (!cu->store_dir || !store_name(kind))
 		return -ENOENT;
-	n = snprintf(buf, size, "%s/%s%s", cu->store_dir, store_names[kind], suffix);
+	n = snprintf(buf, size, "%s/%s%s", cu->store_dir, store_name(kind), suffix);
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
@@ -166,6 +189,43 @@ static int store_read(const struct cityupdate *cu, enum cityupdate_kind kind, ui
 	}
 	*ret = (uint8_t *)buf;
 	*ret_len = len;
+	return 0;
+}
+
+static int guard_write(struct cityupdate *cu, int64_t issued, const uint8_t sig[64])
+{
+	uint8_t g[DAYKEYS_GUARD_LEN];
+
+	for (int i = 0; i < 8; i++)
+		g[i] = (uint8_t)((uint64_t)issued >> (56 - 8 * i));
+	memcpy(g + 8, sig, 64);
+	return store_write(cu, CITYUPDATE_DAYKEYS, g, sizeof(g));
+}
+
+/* The day-key guard of the last run, if any: a message older than it is refused; the same one
+ * is handed over again (applied = false), since the keys it carried died with the process. */
+static int guard_load(struct cityupdate *cu)
+{
+	struct handler *h = &cu->h[CITYUPDATE_DAYKEYS];
+	uint64_t issued = 0;
+	uint8_t *g;
+	size_t len;
+	int r;
+
+	r = store_read(cu, CITYUPDATE_DAYKEYS, &g, &len);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	for (size_t i = 0; i < 8 && len == DAYKEYS_GUARD_LEN; i++)
+		issued = issued << 8 | g[i];
+	if (len != DAYKEYS_GUARD_LEN || issued > INT64_MAX) {
+		free(g);
+		return -EBADMSG;
+	}
+	h->have_last = true;
+	h->applied = false;
+	h->last_issued = (int64_t)issued;
+	memcpy(h->last_sig, g + 8, 64);
+	free(g);
 	return 0;
 }
 
@@ -368,8 +428,10 @@ int cityupdate_handle(struct cityupdate *cu, const char *topic, const uint8_t *p
 	h->last_issued = issued;
 	memcpy(h->last_sig, sig, 64);
 	cu->stats.accepted++;
-	if (cu->store_dir && store_names[kind]) {
-		r = store_write(cu, (enum cityupdate_kind)kind, payload, len);
+	if (cu->store_dir) {
+		r = kind == CITYUPDATE_DAYKEYS
+			    ? guard_write(cu, issued, sig)
+			    : store_write(cu, (enum cityupdate_kind)kind, payload, len);
 		if (r < 0) {
 			cu->stats.store_errors++;
 			cu->stats.store_error = r;
@@ -389,6 +451,8 @@ int cityupdate_restore(struct cityupdate *cu, enum cityupdate_kind kind)
 
 	if ((unsigned)kind >= CITYUPDATE_KIND_COUNT_)
 		return -EINVAL;
+	if (kind == CITYUPDATE_DAYKEYS)
+		return -ENOENT; /* only the guard is kept: cityupdate_set_store() loads it */
 	r = store_read(cu, kind, &payload, &len);
 	if (r == -ENOENT)
 		return r;

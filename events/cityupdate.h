@@ -23,7 +23,9 @@
  * accepted message of each kind except day keys is kept there as received (signature and all),
  * and cityupdate_restore() re-verifies it at start and hands it to the handler again, so the
  * kiosk judges with the city's last alert, programs and trust list before it reaches the broker,
- * and the ordering guard (`issued`) survives a restart. Day keys never touch the disk.
+ * and the ordering guard (`issued`) survives a restart. Day keys never touch the disk; only their
+ * guard does (city-daykeys.issued: `issued` and the signature, read by cityupdate_set_store()),
+ * so an older day-key message is refused after a restart too, and the retained one is taken.
  *
  * Nothing here logs; the counters and last error say what was refused and why.
  */

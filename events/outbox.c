@@ -71,9 +71,27 @@ static int sql_errno(int rc)
 	}
 }
 
+/*
+ * sql_errno() with the system's own error where SQLite only says "I/O error", "read-only" or
+ * "cannot open": a state directory on a read-only file system is -EROFS, a full one -ENOSPC,
+ * a file of another user -EACCES, so that the log and the status say what to fix.
+ */
+static int db_errno(sqlite3 *db, int rc)
+{
+	int base = rc & 0xFF, e;
+
+	if (base != SQLITE_IOERR && base != SQLITE_READONLY && base != SQLITE_CANTOPEN &&
+	    base != SQLITE_FULL)
+		return sql_errno(rc);
+	e = db ? sqlite3_system_errno(db) : 0;
+	if (e == EROFS || e == ENOSPC || e == EDQUOT || e == EACCES || e == EPERM)
+		return -e;
+	return sql_errno(rc);
+}
+
 static int exec(sqlite3 *db, const char *sql)
 {
-	return sql_errno(sqlite3_exec(db, sql, NULL, NULL, NULL));
+	return db_errno(db, sqlite3_exec(db, sql, NULL, NULL, NULL));
 }
 
 static int meta_get(sqlite3 *db, const char *k, uint64_t *v)
@@ -83,7 +101,7 @@ static int meta_get(sqlite3 *db, const char *k, uint64_t *v)
 
 	rc = sqlite3_prepare_v2(db, "SELECT v FROM meta WHERE k = ?1", -1, &st, NULL);
 	if (rc != SQLITE_OK)
-		return sql_errno(rc);
+		return db_errno(db, rc);
 	sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -94,7 +112,7 @@ static int meta_get(sqlite3 *db, const char *k, uint64_t *v)
 		*v = 0;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_errno(rc);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_errno(db, rc);
 }
 
 static int meta_put(sqlite3 *db, const char *k, uint64_t v)
@@ -105,12 +123,12 @@ static int meta_put(sqlite3 *db, const char *k, uint64_t v)
 	rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta(k, v) VALUES(?1, ?2)", -1, &st,
 				NULL);
 	if (rc != SQLITE_OK)
-		return sql_errno(rc);
+		return db_errno(db, rc);
 	sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)v);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : sql_errno(rc);
+	return rc == SQLITE_DONE ? 0 : db_errno(db, rc);
 }
 
 /* Sizes of the waiting events, from the file: at open only. */
@@ -124,7 +142,7 @@ static int load_sizes(struct outbox *ob)
 				" coalesce(min(seq), 0), coalesce(max(seq), 0) FROM events",
 				-1, &st, NULL);
 	if (rc != SQLITE_OK)
-		return sql_errno(rc);
+		return db_errno(ob->db, rc);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		ob->rows = (uint64_t)sqlite3_column_int64(st, 0);
@@ -133,7 +151,7 @@ static int load_sizes(struct outbox *ob)
 		ob->newest = (uint64_t)sqlite3_column_int64(st, 3);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : sql_errno(rc);
+	return rc == SQLITE_ROW ? 0 : db_errno(ob->db, rc);
 }
 
 static int load(struct outbox *ob)
@@ -163,7 +181,7 @@ int outbox_open(const char *path, const struct outbox_limits *lim, unsigned flag
 		struct outbox **ret)
 {
 	struct outbox *ob;
-	int oflags, r;
+	int oflags, r, rc;
 
 	ob = calloc(1, sizeof(*ob));
 	if (!ob)
@@ -172,7 +190,8 @@ int outbox_open(const char *path, const struct outbox_limits *lim, unsigned flag
 	ob->max_rows = lim && lim->max_rows ? lim->max_rows : DEFAULT_MAX_ROWS;
 	ob->max_bytes = lim && lim->max_bytes ? lim->max_bytes : DEFAULT_MAX_BYTES;
 	oflags = ob->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	r = sql_errno(sqlite3_open_v2(path, &ob->db, oflags | SQLITE_OPEN_NOMUTEX, NULL));
+	rc = sqlite3_open_v2(path, &ob->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+	r = db_errno(ob->db, rc);
 	if (r < 0 || !ob->db)
 		goto close_db;
 	sqlite3_busy_timeout(ob->db, 2000);
@@ -251,14 +270,14 @@ static int drop_oldest(struct outbox *ob, uint64_t n, struct change *ch)
 				" RETURNING length(payload)",
 				-1, &st, NULL);
 	if (rc != SQLITE_OK)
-		return sql_errno(rc);
+		return db_errno(ob->db, rc);
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)n);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ch->rows_removed++;
 		ch->bytes_removed += (uint64_t)sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : sql_errno(rc);
+	return rc == SQLITE_DONE ? 0 : db_errno(ob->db, rc);
 }
 
 static int min_seq(struct outbox *ob, uint64_t *ret)
@@ -268,12 +287,12 @@ static int min_seq(struct outbox *ob, uint64_t *ret)
 
 	rc = sqlite3_prepare_v2(ob->db, "SELECT coalesce(min(seq), 0) FROM events", -1, &st, NULL);
 	if (rc != SQLITE_OK)
-		return sql_errno(rc);
+		return db_errno(ob->db, rc);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*ret = (uint64_t)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : sql_errno(rc);
+	return rc == SQLITE_ROW ? 0 : db_errno(ob->db, rc);
 }
 
 static int insert(struct outbox *ob, uint64_t seq, const char *topic, const char *payload,
@@ -285,13 +304,13 @@ static int insert(struct outbox *ob, uint64_t seq, const char *topic, const char
 	rc = sqlite3_prepare_v2(ob->db, "INSERT INTO events(seq, topic, payload) VALUES(?1,?2,?3)",
 				-1, &st, NULL);
 	if (rc != SQLITE_OK)
-		return sql_errno(rc);
+		return db_errno(ob->db, rc);
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
 	sqlite3_bind_text(st, 2, topic, -1, SQLITE_STATIC);
 	sqlite3_bind_blob64(st, 3, payload, len, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : sql_errno(rc);
+	return rc == SQLITE_DONE ? 0 : db_errno(ob->db, rc);
 }
 
 /* One attempt: drop @drop oldest events, insert, persist counters, commit. */
@@ -401,7 +420,7 @@ int outbox_foreach(struct outbox *ob, uint64_t after, size_t max, outbox_row_fn 
 				" ORDER BY seq LIMIT ?2",
 				-1, &st, NULL);
 	if (rc != SQLITE_OK)
-		return sql_errno(rc);
+		return db_errno(ob->db, rc);
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)after);
 	sqlite3_bind_int64(st, 2, max > INT32_MAX ? INT32_MAX : (sqlite3_int64)max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -417,7 +436,7 @@ int outbox_foreach(struct outbox *ob, uint64_t after, size_t max, outbox_row_fn 
 		}
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? n : sql_errno(rc);
+	return rc == SQLITE_DONE ? n : db_errno(ob->db, rc);
 }
 
 int outbox_ack(struct outbox *ob, uint64_t seq)
@@ -445,7 +464,7 @@ static int delete_acks(struct outbox *ob, struct change *ch)
 	rc = sqlite3_prepare_v2(ob->db,
 				"DELETE FROM events WHERE seq = ?1 RETURNING length(payload)", -1,
 				&st, NULL);
-	r = sql_errno(rc);
+	r = db_errno(ob->db, rc);
 	for (size_t i = 0; r >= 0 && i < ob->n_acks; i++) {
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)ob->acks[i]);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -453,7 +472,7 @@ static int delete_acks(struct outbox *ob, struct change *ch)
 			ch->acked_bytes += (uint64_t)sqlite3_column_int64(st, 0);
 		}
 		if (rc != SQLITE_DONE)
-			r = sql_errno(rc);
+			r = db_errno(ob->db, rc);
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);

@@ -10,18 +10,30 @@
  *  - PUBACK reason codes exist only in MQTT 5, so the protocol is forced to 5;
  *  - the socket is closed before the disconnect callback and the fd number may be reused, so
  *    uplink_fd() asks mosquitto_socket() every time and the caller re-reads it after each call;
- *  - a black-holed link is noticed only after ~2x keepalive, so connecting has its own timeout.
+ *  - a black-holed link is noticed only after ~2x keepalive, so connecting has its own timeout;
+ *  - the library buffers an inbound packet whole before any callback (no client-side size
+ *    limit in 2.0.11), so the CONNECT carries the MQTT 5 Maximum Packet Size and the broker
+ *    drops what is larger (a 150 MiB retained message on a city topic would otherwise be
+ *    buffered, past MemoryMax, at every restart). CONNECT properties exist only in the
+ *    blocking mosquitto_connect_bind_v5(), so the TCP connection is first probed without
+ *    blocking on our own socket, within the connect timeout; the library's connect() then
+ *    goes to a peer that has just answered.
  * Callbacks only record what happened; the instance is torn down after the libmosquitto call
  * returns, never inside a callback.
  */
 #include <errno.h>
 #include <sys/epoll.h>
+#include <fcntl.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 
 #include "credential/sig.h"
 #include "events/events.h"
@@ -35,6 +47,7 @@
 
 enum state {
 	ST_IDLE,       /* no instance; next attempt at next_attempt_ms */
+	ST_PROBING,    /* our non-blocking TCP connect to the broker; give up at the deadline */
 	ST_CONNECTING, /* TCP/TLS/CONNECT under way; give up at connect_deadline_ms */
 	ST_CONNECTED,  /* CONNACK success */
 };
@@ -52,6 +65,7 @@ struct uplink {
 	struct outbox *ob;
 
 	struct mosquitto *mosq;
+	int probe_fd; /* ST_PROBING: our socket, -1 otherwise */
 	enum state state;
 	bool dead; /* set by a callback: tear down after the current libmosquitto call */
 	uint64_t now, next_attempt_ms, connect_deadline_ms, retry_at_ms, status_next_ms;
@@ -232,7 +246,8 @@ static void on_message(struct mosquitto *mosq, void *ud, const struct mosquitto_
 
 	(void)mosq;
 	(void)props;
-	if (u->msg_fn && m->payloadlen >= 0)
+	/* The broker honours the Maximum Packet Size; one that does not is not trusted either. */
+	if (u->msg_fn && m->payloadlen >= 0 && (uint32_t)m->payloadlen <= u->cfg.max_packet)
 		u->msg_fn(m->topic, m->payload, (size_t)m->payloadlen, u->msg_userdata);
 }
 
@@ -240,6 +255,9 @@ static void teardown(struct uplink *u)
 {
 	uint64_t delay, jitter = 0;
 
+	if (u->probe_fd >= 0)
+		close(u->probe_fd);
+	u->probe_fd = -1;
 	if (u->mosq)
 		mosquitto_destroy(u->mosq); /* drops whatever it had queued: the outbox resends */
 	u->mosq = NULL;
@@ -263,6 +281,7 @@ static void teardown(struct uplink *u)
 
 static int start_connect(struct uplink *u)
 {
+	mosquitto_property *props = NULL;
 	char *will;
 	int rc;
 
@@ -291,7 +310,12 @@ static int start_connect(struct uplink *u)
 		  : MOSQ_ERR_NOMEM;
 	free(will);
 	if (rc == MOSQ_ERR_SUCCESS)
-		rc = mosquitto_connect_async(u->mosq, u->host, u->cfg.port, u->cfg.keepalive_s);
+		rc = mosquitto_property_add_int32(&props, MQTT_PROP_MAXIMUM_PACKET_SIZE,
+						  u->cfg.max_packet);
+	if (rc == MOSQ_ERR_SUCCESS)
+		rc = mosquitto_connect_bind_v5(u->mosq, u->host, u->cfg.port, u->cfg.keepalive_s,
+					       NULL, props);
+	mosquitto_property_free_all(&props);
 	if (rc != MOSQ_ERR_SUCCESS) {
 		set_error(u, "connect",
 			  rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
@@ -300,6 +324,55 @@ static int start_connect(struct uplink *u)
 	u->state = ST_CONNECTING;
 	u->connect_deadline_ms = u->now + u->cfg.connect_timeout_ms;
 	return 0;
+}
+
+/* Start the non-blocking TCP probe (see the top of the file). */
+static int start_probe(struct uplink *u)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV }, *ai;
+	char port[16];
+	int fd, r;
+
+	snprintf(port, sizeof(port), "%d", u->cfg.port);
+	r = getaddrinfo(u->host, port, &hints, &ai);
+	if (r != 0) {
+		set_error(u, "connect", gai_strerror(r));
+		return -EHOSTUNREACH;
+	}
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	r = fd < 0 ? -errno : 0;
+	if (r >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS)
+		r = -errno;
+	freeaddrinfo(ai);
+	if (r < 0) {
+		set_error(u, "connect", strerror(-r));
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	u->probe_fd = fd;
+	u->state = ST_PROBING;
+	u->connect_deadline_ms = u->now + u->cfg.connect_timeout_ms;
+	return 0;
+}
+
+/* The probe's answer: connected, then the library connects with the CONNECT properties. */
+static void probe_done(struct uplink *u)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(u->probe_fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	close(u->probe_fd);
+	u->probe_fd = -1;
+	if (err) {
+		set_error(u, "connect", strerror(err));
+		u->dead = true;
+		return;
+	}
+	if (start_connect(u) < 0)
+		u->dead = true;
 }
 
 struct pump_ctx {
@@ -379,18 +452,22 @@ int uplink_dispatch(struct uplink *u, uint32_t revents, uint64_t now_usec)
 	if (u->state == ST_IDLE) {
 		if (!u->host || now_ms < u->next_attempt_ms)
 			return 0;
-		if (start_connect(u) < 0) {
+		if (start_probe(u) < 0) {
 			teardown(u);
 			return 0;
 		}
+		return 0;
 	}
+	if (u->state == ST_PROBING && (revents & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+		probe_done(u);
 	if (u->mosq && (revents & (EPOLLIN | EPOLLERR | EPOLLHUP)))
 		check(u, mosquitto_loop_read(u->mosq, 1), "read");
 	if (u->mosq && !u->dead && ((revents & EPOLLOUT) || mosquitto_want_write(u->mosq)))
 		check(u, mosquitto_loop_write(u->mosq, 1), "write");
 	if (u->mosq && !u->dead)
 		check(u, mosquitto_loop_misc(u->mosq), "keepalive");
-	if (u->state == ST_CONNECTING && !u->dead && now_ms >= u->connect_deadline_ms) {
+	if ((u->state == ST_PROBING || u->state == ST_CONNECTING) && !u->dead &&
+	    now_ms >= u->connect_deadline_ms) {
 		set_error(u, "connect", "timed out");
 		u->dead = true;
 	}
@@ -414,11 +491,15 @@ void uplink_kick(struct uplink *u)
 
 int uplink_fd(const struct uplink *u)
 {
+	if (u->state == ST_PROBING)
+		return u->probe_fd;
 	return u->mosq ? mosquitto_socket(u->mosq) : -1;
 }
 
 uint32_t uplink_events(const struct uplink *u)
 {
+	if (u->state == ST_PROBING)
+		return EPOLLOUT;
 	if (!u->mosq)
 		return 0;
 	return EPOLLIN | (mosquitto_want_write(u->mosq) ? EPOLLOUT : 0u);
@@ -430,7 +511,7 @@ uint64_t uplink_deadline(const struct uplink *u)
 
 	if (u->state == ST_IDLE)
 		return u->host ? u->next_attempt_ms * 1000 : UPLINK_NO_DEADLINE;
-	if (u->state == ST_CONNECTING && u->connect_deadline_ms < d)
+	if ((u->state == ST_PROBING || u->state == ST_CONNECTING) && u->connect_deadline_ms < d)
 		d = u->connect_deadline_ms;
 	if (u->paused && u->retry_at_ms < d)
 		d = u->retry_at_ms;
@@ -466,6 +547,9 @@ int uplink_new(const struct uplink_config *cfg, struct outbox *ob, struct uplink
 		u->cfg.inflight_max = INFLIGHT_LIMIT;
 	if (!u->cfg.reject_retry_ms)
 		u->cfg.reject_retry_ms = 60000;
+	if (!u->cfg.max_packet)
+		u->cfg.max_packet = UPLINK_MAX_PACKET;
+	u->probe_fd = -1;
 	snprintf(id, sizeof(id), "passgate-%s", cfg->kiosk);
 	u->host = dup_or_null(cfg->host && *cfg->host ? cfg->host : NULL);
 	u->city = strdup(cfg->city);
@@ -494,6 +578,8 @@ void uplink_free(struct uplink *u)
 {
 	if (!u)
 		return;
+	if (u->probe_fd >= 0)
+		close(u->probe_fd);
 	if (u->mosq) {
 		if (u->state == ST_CONNECTED && !u->dead) {
 			/* 0x04: "disconnect with will message": the broker publishes our offline

@@ -42,7 +42,12 @@ struct uplink_config {
 	unsigned backoff_max_ms;		 /* 0: 60000 */
 	unsigned inflight_max;	  /* 0: 16 (mosquitto's default receive maximum is 20) */
 	unsigned reject_retry_ms; /* 0: 60000 */
+	uint32_t max_packet;	  /* 0: UPLINK_MAX_PACKET; the broker drops larger messages */
 };
+
+/* The largest inbound MQTT packet: a city trust update (an 8 MiB body, cityupdate.h, its
+ * signed header) with its topic and MQTT overhead. Sent as the MQTT 5 Maximum Packet Size. */
+#define UPLINK_MAX_PACKET (8u * 1024u * 1024u + 8192u)
 
 /* A message that arrived on a subscribed topic; borrowed for the call. */
 typedef void (*uplink_message_fn)(const char *topic, const void *payload, size_t len,

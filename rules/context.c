@@ -212,6 +212,18 @@ void rules_context_unset(struct rules_context *c, const char *key)
 	json_object_del(c->values, key);
 }
 
+int rules_context_copy_key(struct rules_context *dst, const struct rules_context *src,
+			   const char *key)
+{
+	json_t *v = src ? json_object_get(src->values, key) : NULL;
+
+	if (!v) {
+		json_object_del(dst->values, key);
+		return 0;
+	}
+	return json_object_set(dst->values, key, v) < 0 ? -ENOMEM : 0;
+}
+
 /* Check a typed value against a known key's type (program defaults). */
 static bool typed_ok(const struct key_def *def, const json_t *v)
 {

@@ -32,4 +32,8 @@ int rules_context_copy(const struct rules_context *src, struct rules_context **r
 /* Remove @key (back to its default). */
 void rules_context_unset(struct rules_context *c, const char *key);
 
+/* Set @key in @dst to its value in @src, or unset it when @src has none. 0 or -ENOMEM. */
+int rules_context_copy_key(struct rules_context *dst, const struct rules_context *src,
+			   const char *key);
+
 #endif

@@ -490,6 +490,18 @@ int rules_session_new(const struct rules_program *p, const char *tz,
 	return 0;
 }
 
+int rules_session_set_context(struct rules_session *s, const struct rules_context *ctx,
+			      const char *const *keys)
+{
+	for (; *keys; keys++) {
+		int r = rules_context_copy_key(s->ctx, ctx, *keys);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 void rules_session_free(struct rules_session *s)
 {
 	if (!s)

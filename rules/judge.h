@@ -93,6 +93,15 @@ struct rules_session;
  */
 int rules_session_new(const struct rules_program *p, const char *tz,
 		      const struct rules_context *ctx, struct rules_session **ret);
+
+/*
+ * Take the values of @keys (NULL-terminated) from @ctx into the party's context for the
+ * members judged from now on (the city's alert changed while the party is at the door: it
+ * applies to the next judgment; members already judged keep their decisions; a booking's own
+ * values stay). A key @ctx does not set is unset. Returns 0 or -ENOMEM.
+ */
+int rules_session_set_context(struct rules_session *s, const struct rules_context *ctx,
+			      const char *const *keys);
 void rules_session_free(struct rules_session *s);
 
 /*

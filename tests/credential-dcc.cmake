@@ -27,6 +27,11 @@ passgate_fuzz(fuzz_dcc SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_dcc.c
 	${_cred}/base45.c ${_cred}/cbor_bounds.c ${_cred}/cose.c ${_cred}/hcert.c ${_cred}/dcc.c
 	${_cred}/trust_cert.c ${_cred}/sig_cert.c
 	LIBS passgate_credential PkgConfig::CBOR PkgConfig::OPENSSL PkgConfig::SQLITE)
+# Issue 9: dcc_verify() from the COSE bytes on, re-wrapped per input (zlib, Base45, HC1:).
+passgate_fuzz(fuzz_dcc_cose SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_dcc_cose.c
+	${_cred}/base45.c ${_cred}/cbor_bounds.c ${_cred}/cose.c ${_cred}/hcert.c ${_cred}/dcc.c
+	${_cred}/trust_cert.c ${_cred}/sig_cert.c
+	LIBS passgate_credential PkgConfig::CBOR PkgConfig::OPENSSL PkgConfig::SQLITE)
 
 # Acceptance 2 through the real CLI (passgate issue-test + passgate verify --trust-cert).
 add_executable(dcc_tamper ${CMAKE_CURRENT_SOURCE_DIR}/conformance/dcc_tamper.c)

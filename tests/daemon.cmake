@@ -1,5 +1,7 @@
 # Tests of daemon/ (the passgated frame): owned with that module.
 passgate_test(test_config LABEL unit SOURCES unit/test_config.c LIBS passgated_core)
+passgate_test(test_preflight LABEL unit SOURCES unit/test_preflight.c LIBS passgated_core)
+passgate_test(test_log LABEL unit SOURCES unit/test_log.c LIBS passgated_core)
 passgate_test(test_clockguard LABEL unit SOURCES unit/test_clockguard.c LIBS passgated_core)
 passgate_test(test_passback LABEL unit SOURCES unit/test_passback.c LIBS passgated_core)
 passgate_test(test_party LABEL unit SOURCES unit/test_party.c
@@ -35,3 +37,4 @@ endif()
 # The kiosk library (scan path, sessions, venue, devices, reporter) with the simulated hal: a
 # scan judged without running the loop.
 passgate_test(test_kiosk LABEL unit SOURCES unit/test_kiosk.c LIBS passgated_kiosk)
+passgate_test(test_sessions LABEL unit SOURCES unit/test_sessions.c LIBS passgated_kiosk)

@@ -30,7 +30,7 @@ if(NOT PASSGATE_PYTHON3)
 	find_program(PASSGATE_PYTHON3 python3 REQUIRED)
 endif()
 if(MOSQUITTO_BROKER)
-	foreach(mode delivery acl privacy tls)
+	foreach(mode delivery acl privacy tls oversize)
 		passgate_script_test(events_uplink_${mode} LABEL integration TIMEOUT 120
 			COMMAND ${PASSGATE_PYTHON3}
 				${CMAKE_CURRENT_SOURCE_DIR}/integration/events_uplink.py

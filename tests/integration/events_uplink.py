@@ -10,6 +10,9 @@ tls       TLS with client certificates (a throwaway CA made with openssl): event
           a client certificate the kiosk cannot connect and the rows stay.
 acl       the broker's ACL denies the check topic: PUBACK 0x87, rows stay in the outbox
           (`passgate events stats`), and the retained status says why.
+oversize  (issue 9, finding 7) a retained 9 MiB message on a city topic the kiosk subscribes
+          to is never delivered: the CONNECT's Maximum Packet Size makes the broker drop it,
+          while a small retained message on another topic arrives and the link stays up.
 privacy   everything written to the state directory (outbox DB, -wal, -shm, after a SIGKILL
           and after a clean run) and everything on the wire ('#') holds no name, birth date
           or certificate id, nor an exact time.
@@ -361,11 +364,37 @@ def test_privacy(tmp):
           f" or exact time")
 
 
+def test_oversize(tmp):
+    port = free_port()
+    broker = Broker(tmp, port)
+    broker.start()
+    big = os.path.join(tmp, "big.bin")
+    with open(big, "wb") as f:
+        f.write(b"\0" * (9 * 1024 * 1024))
+    trust, alert = "passgate/v1/testcity/trust", "passgate/v1/testcity/venue/v1/alert"
+    for topic, arg in ((trust, ["-f", big]), (alert, ["-m", "small"])):
+        subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "-V", "5", "-q",
+                        "1", "-r", "-t", topic, *arg], check=True, timeout=10)
+    state = os.path.join(tmp, "state")
+    os.mkdir(state)
+    p = publisher(state, port, "--total", "1", "--run-ms", "3000", "--no-wait",
+                  "--subscribe", trust, "--subscribe", alert)
+    out, err = p.communicate(timeout=30)
+    res = json.loads(out.strip().splitlines()[-1])
+    print(res)
+    if res["inbound"] != 1 or res["inbound_largest"] != 5:
+        raise SystemExit(f"FAIL: the 9 MiB retained message reached the kiosk: {res}")
+    if not res["connected"]:
+        raise SystemExit(f"FAIL: the link did not stay up: {res}")
+    print("ok: the broker dropped the oversized retained message; the small one arrived")
+    broker.stop()
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix=f"passgate-{MODE}-")
     try:
         {"delivery": test_delivery, "acl": test_acl, "privacy": test_privacy,
-         "tls": test_tls}[MODE](tmp)
+         "tls": test_tls, "oversize": test_oversize}[MODE](tmp)
     finally:
         for p in procs:
             if p.poll() is None:

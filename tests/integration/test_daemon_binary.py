@@ -54,6 +54,24 @@ def main():
           f"--check-config on a bad file exits 1 with file:line: reason ({p.stderr!r})")
     p = run("--check-config", "--config", os.path.join(tmp, "missing.conf"))
     check(p.returncode == 1 and "No such file" in p.stderr, "--check-config on a missing file")
+    # Issue 9, finding 15: the check runs start-up's checks; a misspelt program denies every
+    # scan and a state directory that is a file stops the daemon.
+    misspelt = os.path.join(tmp, "misspelt.conf")
+    with open(good) as f, open(misspelt, "w") as g:
+        g.write(f.read().replace("id = test-venue\n", "id = test-venue\nprogram = natonal\n"))
+    p = run("--check-config", "--config", misspelt)
+    check(p.returncode == 1 and "[venue] program 'natonal' is not in" in p.stderr,
+          f"--check-config refuses a misspelt program ({p.stderr!r})")
+    statefile = os.path.join(tmp, "statefile.conf")
+    open(os.path.join(tmp, "state-file"), "w").close()
+    with open(good) as f, open(statefile, "w") as g:
+        g.write(f.read().replace(f"dir = {tmp}/state", f"dir = {tmp}/state-file"))
+    p = run("--check-config", "--config", statefile)
+    check(p.returncode == 1 and "state-file: not a directory" in p.stderr,
+          f"--check-config refuses a state directory that is a file ({p.stderr!r})")
+    p = run("--config", statefile)
+    check(p.returncode == 1 and "state-file: not a directory" in p.stderr,
+          "start-up refuses it with the same message")
     p = run("--no-such-option")
     check(p.returncode == 2, "an unknown option exits 2")
     p = run("--config", bad)

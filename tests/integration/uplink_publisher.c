@@ -8,6 +8,7 @@
  *   uplink_publisher --state-dir DIR --port N [--host IP] [--kiosk ID] [--total N]
  *                    [--burst N] [--interval-ms MS] [--run-ms MS] [--no-key] [--no-wait]
  *                    [--max-rows N] [--tls-ca F --tls-cert F --tls-key F]
+ *                    [--subscribe TOPIC]...
  *
  * It appends events until the outbox's next sequence number passes --total (so a restart after
  * SIGKILL continues where the file says), then runs until the outbox is empty (or --run-ms has
@@ -73,6 +74,22 @@ static void test_person(struct cred *c)
 	snprintf(c->cert_id, sizeof(c->cert_id), "URN:UVCI:01:JP:SECRETCERTID42");
 }
 
+/* Messages on --subscribe topics: how many, and the largest (issue 9: inbound bounds). */
+struct inbound {
+	unsigned long long count, largest;
+};
+
+static void on_inbound(const char *topic, const void *payload, size_t len, void *userdata)
+{
+	struct inbound *in = userdata;
+
+	(void)topic;
+	(void)payload;
+	in->count++;
+	if (len > in->largest)
+		in->largest = len;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -90,10 +107,13 @@ int main(int argc, char **argv)
 		{ "tls-ca", required_argument, NULL, 'A' },
 		{ "tls-cert", required_argument, NULL, 'C' },
 		{ "tls-key", required_argument, NULL, 'Y' },
+		{ "subscribe", required_argument, NULL, 'S' },
 		{ 0 },
 	};
 	const char *state_dir = NULL, *host = "127.0.0.1", *kiosk = "k1";
-	const char *tls_ca = NULL, *tls_cert = NULL, *tls_key = NULL;
+	const char *tls_ca = NULL, *tls_cert = NULL, *tls_key = NULL, *subs[4];
+	unsigned n_subs = 0;
+	struct inbound in = { 0 };
 	int interval_ms = 0;
 	unsigned long long total = 0, burst = 20, run_ms = 0, max_rows = 0;
 	int port = 0, opt, r;
@@ -153,6 +173,10 @@ int main(int argc, char **argv)
 		case 'Y':
 			tls_key = optarg;
 			break;
+		case 'S':
+			if (n_subs < 4)
+				subs[n_subs++] = optarg;
+			break;
 		default:
 			return 2;
 		}
@@ -187,6 +211,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	uplink_set_status_details(u, use_key ? "{\"daykey\":true}" : "{\"daykey\":false}");
+	uplink_set_message_handler(u, on_inbound, &in);
+	for (unsigned i = 0; i < n_subs; i++)
+		uplink_subscribe(u, subs[i]);
 	memset(k_day, 0x5A, sizeof(k_day));
 	events_venue_key(k_day, "v1", venue_key);
 	test_person(&person);
@@ -248,12 +275,14 @@ int main(int argc, char **argv)
 	uplink_status(u, &us);
 	printf("{\"pending\":%llu,\"next_seq\":%llu,\"dropped\":%llu,\"lost\":%llu,"
 	       "\"connects\":%llu,\"published\":%llu,\"acked\":%llu,\"rejected\":%llu,"
-	       "\"last_reject\":%d,\"paused\":%s,\"connected\":%s,\"last_error\":\"%s\"}\n",
+	       "\"last_reject\":%d,\"paused\":%s,\"connected\":%s,\"last_error\":\"%s\","
+	       "\"inbound\":%llu,\"inbound_largest\":%llu}\n",
 	       (unsigned long long)os.rows, (unsigned long long)os.next_seq,
 	       (unsigned long long)os.dropped, (unsigned long long)os.lost,
 	       (unsigned long long)us.connects, (unsigned long long)us.published,
 	       (unsigned long long)us.acked, (unsigned long long)us.rejected, us.last_reject,
-	       us.paused ? "true" : "false", us.connected ? "true" : "false", us.last_error);
+	       us.paused ? "true" : "false", us.connected ? "true" : "false", us.last_error,
+	       in.count, in.largest);
 	cred_wipe(&person);
 	uplink_free(u);
 	outbox_free(ob);

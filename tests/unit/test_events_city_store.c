@@ -69,6 +69,8 @@ static int teardown(void **state)
 		snprintf(p, sizeof(p), "%s/%s.tmp", f->dir, n);
 		unlink(p);
 	}
+	snprintf(p, sizeof(p), "%s/city-daykeys.issued", f->dir);
+	unlink(p);
 	assert_int_equal(rmdir(f->dir), 0); /* nothing else was written there */
 	free(f);
 	return 0;
@@ -229,6 +231,40 @@ static void test_replay_after_restart(void **state)
 	cu = start(f, NULL, NULL, got);
 	assert_int_equal(cityupdate_restore(cu, CITYUPDATE_ALERT), CITYUPDATE_ALERT);
 	assert_string_equal(got[CITYUPDATE_ALERT].body, ALERT4);
+	cityupdate_free(cu);
+}
+
+/* Issue 9, finding 14: after a restart an older signed day-key message is refused, as trust
+ * and alerts are; the retained one (the same message) is taken again, since the keys it
+ * carried lived in memory only; the keys themselves are never written. */
+static void test_daykeys_guard_after_restart(void **state)
+{
+	struct fix *f = *state;
+	struct got got[CITYUPDATE_KIND_COUNT_];
+	struct cityupdate *cu = start(f, NULL, NULL, got);
+	uint8_t *p;
+	size_t len;
+	char path[128];
+	struct stat st;
+
+	assert_int_equal(deliver(f, cu, CITYUPDATE_DAYKEYS, 1000, "old keys"), CITYUPDATE_DAYKEYS);
+	sign(f, cu, CITYUPDATE_DAYKEYS, 2000, "new keys", &p, &len);
+	assert_int_equal(cityupdate_handle(cu, cityupdate_topic(cu, CITYUPDATE_DAYKEYS), p, len),
+			 CITYUPDATE_DAYKEYS);
+	cityupdate_free(cu);
+	snprintf(path, sizeof(path), "%s/city-daykeys.issued", f->dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 8 + 64); /* issued and signature: no key material */
+
+	cu = start(f, NULL, NULL, got);
+	assert_int_equal(deliver(f, cu, CITYUPDATE_DAYKEYS, 1000, "old keys"), -ESTALE);
+	assert_int_equal(got[CITYUPDATE_DAYKEYS].calls, 0);
+	assert_int_equal(cityupdate_handle(cu, cityupdate_topic(cu, CITYUPDATE_DAYKEYS), p, len),
+			 CITYUPDATE_DAYKEYS);
+	assert_string_equal(got[CITYUPDATE_DAYKEYS].body, "new keys");
+	assert_int_equal(cityupdate_handle(cu, cityupdate_topic(cu, CITYUPDATE_DAYKEYS), p, len),
+			 -EALREADY);
+	free(p);
 	cityupdate_free(cu);
 }
 
@@ -518,6 +554,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tampered_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_bound_to_topic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restore_refused_by_handler, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_daykeys_guard_after_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alert_has_no_max_age, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_failure, setup, teardown),
 		cmocka_unit_test(test_trust_update_atomic),

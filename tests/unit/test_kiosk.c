@@ -11,10 +11,13 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,6 +83,17 @@ static void write_conf(struct fixture *f)
 	write_file(f->path, conf);
 }
 
+/* Mount a small tmpfs on the state directory (a private mount namespace): a disk that fills. */
+static bool small_state_fs(const char *dir)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/state", dir);
+	return unshare(CLONE_NEWNS) == 0 &&
+	       mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+	       mount("tmpfs", p, "tmpfs", 0, "size=1m,mode=0700") == 0;
+}
+
 static int setup_program(void **state, const char *program, const char *context)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -92,12 +106,23 @@ static int setup_program(void **state, const char *program, const char *context)
 	assert_non_null(mkdtemp(f->dir));
 	test_issuer_new(&f->issuer);
 	write_conf(f);
+	if (state && *state == (void *)small_state_fs && !small_state_fs(f->dir)) {
+		free(f);
+		*state = NULL;
+		return 0; /* not root, or no mount namespace: the test skips */
+	}
 	assert_int_equal(config_load(f->path, &f->cfg, err), 0);
 	assert_int_equal(loop_new(&f->loop), 0);
 	assert_int_equal(kiosk_new(f->cfg, f->loop, &f->kiosk), 0);
 	f->now = (int64_t)time(NULL);
 	*state = f;
 	return 0;
+}
+
+static int setup_small_disk(void **state)
+{
+	*state = (void *)small_state_fs;
+	return setup_program(state, "national-package", "");
 }
 
 static int setup(void **state)
@@ -124,10 +149,14 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	char cmd[128];
 
+	if (!f)
+		return 0;
 	kiosk_free(f->kiosk);
 	loop_free(f->loop);
 	config_free(f->cfg);
 	test_issuer_free(&f->issuer);
+	snprintf(cmd, sizeof(cmd), "%s/state", f->dir);
+	(void)umount2(cmd, MNT_DETACH);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 	assert_int_equal(system(cmd), 0);
 	free(f);
@@ -237,6 +266,45 @@ static void test_scan_admits(void **state)
 	free(text);
 }
 
+/* Issue 9, finding 12: "admitted but not recorded" is impossible. With the state directory
+ * full, a visitor who would be admitted is denied `internal-error`, the green light and the
+ * relay stay off, and the outbox still holds only what it held. */
+static void test_full_disk_fails_closed(void **state)
+{
+	struct fixture *f = *state;
+	struct rules_decision d;
+	char *text, p[512];
+	static char block[64 * 1024];
+	FILE *fill;
+
+	if (!f)
+		skip();
+	text = two_doses(f, "Hanako");
+	assert_int_equal(kiosk_scan(f->kiosk, text, strlen(text), 10 * SEC, f->now, &d), 1);
+	assert_true(d.admit);
+	assert_int_equal(outbox_rows(f), 1);
+	free(text);
+	snprintf(p, sizeof(p), "%s/state/filler", f->dir);
+	fill = fopen(p, "w");
+	assert_non_null(fill);
+	while (fwrite(block, 1, sizeof(block), fill) == sizeof(block) && fflush(fill) == 0)
+		;
+	fclose(fill);
+	text = two_doses(f, "Jiro");
+	assert_int_equal(kiosk_scan(f->kiosk, text, strlen(text), 20 * SEC, f->now + 10, &d), 1);
+	assert_false(d.admit);
+	assert_string_equal(rules_reason_code(d.reasons[0]), "internal-error");
+	assert_int_equal(lights_on(f, "green"), 1); /* Hanako's only */
+	free(text);
+	/* Space again: the next admission is recorded and opens the gate. */
+	unlink(p);
+	text = two_doses(f, "Saburo");
+	assert_int_equal(kiosk_scan(f->kiosk, text, strlen(text), 30 * SEC, f->now + 20, &d), 1);
+	assert_true(d.admit);
+	assert_int_equal(lights_on(f, "green"), 2);
+	free(text);
+}
+
 static void test_unreadable_denied(void **state)
 {
 	struct fixture *f = *state;
@@ -322,6 +390,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_scan_admits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_denied, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_full_disk_fails_closed, setup_small_disk,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_holdoff_then_passback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_closes_on_its_own, setup_group,
 						teardown),
