@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
-#include "cli/trust_opts.h"
+#include "util/fileio.h"
 #include "credential/b64url.h"
 #include "events/bookingcode.h"
 #include "events/signedcode.h"
@@ -86,7 +86,7 @@ static int load_key(const char *path, struct booking_key *k)
 	size_t len = 0, n = 0;
 	int r;
 
-	r = cli_read_file(path, 256, &text, &len);
+	r = fileio_read(path, 256, 0, &text, &len);
 	if (r < 0) {
 		fprintf(stderr, "passgate booking: %s: %s\n", path, strerror(-r));
 		return r;
