@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
-#include "cli/trust_opts.h"
+#include "util/fileio.h"
 #include "credential/b64url.h"
 #include "events/bookingcode.h"
 #include "events/signedcode.h"

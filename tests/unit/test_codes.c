@@ -376,13 +376,15 @@ static void test_booking_round_trip(void **state)
 				  "false,\"issued\":1657000000,\"expires\":\"2022-07-21\"}");
 	free(body);
 	assert_true(bookingcode_issue(&b, sk, &text) > 0);
-	assert_int_equal(bookingcode_read(text, strlen(text), keys, 2, &got), 0);
+	assert_int_equal(bookingcode_read(text, strlen(text), (const uint8_t(*)[32])keys, 2, &got),
+			 0);
 	assert_memory_equal(&got, &b, sizeof(b));
 	/* Signed by a key the kiosk does not hold. */
-	assert_int_equal(bookingcode_read(text, strlen(text), keys, 1, &got), -EKEYREJECTED);
+	assert_int_equal(bookingcode_read(text, strlen(text), (const uint8_t(*)[32])keys, 1, &got),
+			 -EKEYREJECTED);
 	/* One character changed in the body. */
 	t = altered(text, 12);
-	assert_true(bookingcode_read(t, strlen(t), keys, 2, &got) < 0);
+	assert_true(bookingcode_read(t, strlen(t), (const uint8_t(*)[32])keys, 2, &got) < 0);
 	free(t);
 	/* Valid on its nights only, at its venue only. */
 	assert_int_equal(signedcode_date("2022-07-20", &d), 0);
@@ -392,7 +394,8 @@ static void test_booking_round_trip(void **state)
 	assert_int_equal(bookingcode_valid(&b, "hotel-a", d - 1), -EAGAIN);
 	assert_int_equal(bookingcode_valid(&b, "hotel-b", d), -EXDEV);
 	/* A receipt code is not a booking code. */
-	assert_int_equal(bookingcode_read("PGR1:e30.AA", 11, keys, 2, &got), -ENOMSG);
+	assert_int_equal(bookingcode_read("PGR1:e30.AA", 11, (const uint8_t(*)[32])keys, 2, &got),
+			 -ENOMSG);
 	free(text);
 }
 

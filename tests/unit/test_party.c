@@ -86,22 +86,24 @@ static void test_booking(void **state)
 	assert_true(bookingcode_issue(&b, sk, &text) > 0);
 	assert_int_equal(party_code_kind(text, strlen(text)), PARTY_BOOKING);
 	assert_int_equal(party_code_kind("shc:/0123", 9), PARTY_NONE);
-	assert_int_equal(party_booking_read(text, strlen(text), keys, 1, "hotel-a", TZ_VENUE,
-					    at("2022-07-21T23:30"), &got, &why),
+	assert_int_equal(party_booking_read(text, strlen(text), (const uint8_t(*)[32])keys, 1,
+					    "hotel-a", TZ_VENUE, at("2022-07-21T23:30"), &got,
+					    &why),
 			 0);
-	assert_int_equal(party_booking_read(text, strlen(text), keys, 0, "hotel-a", TZ_VENUE,
-					    at("2022-07-21T12:00"), &got, &why),
+	assert_int_equal(party_booking_read(text, strlen(text), (const uint8_t(*)[32])keys, 0,
+					    "hotel-a", TZ_VENUE, at("2022-07-21T12:00"), &got,
+					    &why),
 			 -EKEYREJECTED);
 	assert_int_equal(why, RULES_R_BOOKING_INVALID);
-	assert_true(party_booking_read(text, strlen(text), keys, 1, "hotel-b", TZ_VENUE,
-				       at("2022-07-21T12:00"), &got, &why) < 0);
+	assert_true(party_booking_read(text, strlen(text), (const uint8_t(*)[32])keys, 1, "hotel-b",
+				       TZ_VENUE, at("2022-07-21T12:00"), &got, &why) < 0);
 	assert_int_equal(why, RULES_R_BOOKING_OTHER_VENUE);
 	/* 00:30 on 07-22 in Tokyo is still 07-21 in UTC: the venue's local date counts. */
-	assert_true(party_booking_read(text, strlen(text), keys, 1, "hotel-a", TZ_VENUE,
-				       at("2022-07-22T00:30"), &got, &why) < 0);
+	assert_true(party_booking_read(text, strlen(text), (const uint8_t(*)[32])keys, 1, "hotel-a",
+				       TZ_VENUE, at("2022-07-22T00:30"), &got, &why) < 0);
 	assert_int_equal(why, RULES_R_BOOKING_EXPIRED);
-	assert_true(party_booking_read(text, strlen(text), keys, 1, "hotel-a", TZ_VENUE,
-				       at("2022-07-19T23:59"), &got, &why) < 0);
+	assert_true(party_booking_read(text, strlen(text), (const uint8_t(*)[32])keys, 1, "hotel-a",
+				       TZ_VENUE, at("2022-07-19T23:59"), &got, &why) < 0);
 	assert_int_equal(why, RULES_R_BOOKING_NOT_YET_VALID);
 
 	/* The context the rules see on night 2. */
