@@ -1,6 +1,7 @@
 # passgated: the daemon frame (config, loop, clock guard, pass-back, log) as a static library
-# that the unit tests link module by module, and the executable. kiosk.c is the lead's scan
-# pipeline (a placeholder until the modules are merged).
+# that the unit tests link module by module; the kiosk (scan path, sessions, venue state,
+# devices, reporter) as a second library that unit tests link with the simulated hal; and the
+# executable, which is main.c alone.
 add_library(passgated_core STATIC
 	${CMAKE_CURRENT_SOURCE_DIR}/config.c
 	${CMAKE_CURRENT_SOURCE_DIR}/loop.c
@@ -13,11 +14,19 @@ target_compile_definitions(passgated_core PRIVATE PASSGATE_DATADIR="${PASSGATE_D
 target_link_libraries(passgated_core PUBLIC passgate_credential
 	PRIVATE PkgConfig::INIH PkgConfig::SYSTEMD)
 
-add_executable(passgated ${CMAKE_CURRENT_SOURCE_DIR}/main.c ${CMAKE_CURRENT_SOURCE_DIR}/kiosk.c
+add_library(passgated_kiosk STATIC
+	${CMAKE_CURRENT_SOURCE_DIR}/kiosk.c
+	${CMAKE_CURRENT_SOURCE_DIR}/session.c
+	${CMAKE_CURRENT_SOURCE_DIR}/venue.c
+	${CMAKE_CURRENT_SOURCE_DIR}/devices.c
 	${CMAKE_CURRENT_SOURCE_DIR}/reporter.c)
+target_link_libraries(passgated_kiosk PUBLIC passgated_core passgate_events passgate_rules
+	passgate_hal PRIVATE PkgConfig::JANSSON)
+
+add_executable(passgated ${CMAKE_CURRENT_SOURCE_DIR}/main.c)
 target_compile_definitions(passgated PRIVATE PASSGATE_VERSION="${PROJECT_VERSION}"
 	PASSGATE_SYSCONFDIR="${PASSGATE_SYSCONFDIR}")
-target_link_libraries(passgated PRIVATE passgated_core passgate_events passgate_rules passgate_hal)
+target_link_libraries(passgated PRIVATE passgated_kiosk)
 install(TARGETS passgated RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
 # The sample goes to the documentation, and to /etc/passgate only when no configuration is
 # there yet: reinstalling must never overwrite the operator's file.

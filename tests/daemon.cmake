@@ -20,3 +20,6 @@ if(MOSQUITTO_BROKER)
 				$<TARGET_FILE:passgated> ${MOSQUITTO_BROKER} ${mode})
 	endforeach()
 endif()
+# The kiosk library (scan path, sessions, venue, devices, reporter) with the simulated hal: a
+# scan judged without running the loop.
+passgate_test(test_kiosk LABEL unit SOURCES unit/test_kiosk.c LIBS passgated_kiosk)
