@@ -28,9 +28,9 @@ struct devices;
 
 /* Device faults for the status topic's "faults" (docs/events.md). */
 enum devices_fault {
-	DEVICES_FAULT_CAMERA_ABSENT = 1u << 0,	 /* "camera-absent" */
+	DEVICES_FAULT_CAMERA_ABSENT = 1u << 0,	   /* "camera-absent" */
 	DEVICES_FAULT_PRINTER_PAPER_OUT = 1u << 1, /* "printer-paper-out" */
-	DEVICES_FAULT_PRINTER_OFFLINE = 1u << 2,	 /* "printer-offline": offline or absent */
+	DEVICES_FAULT_PRINTER_OFFLINE = 1u << 2,   /* "printer-offline": offline or absent */
 };
 
 struct devices_handlers {

@@ -30,7 +30,7 @@
 #include "daemon/reporter.h"
 #include "events/uplink.h"
 
-#define TOPIC_MAX 256
+#define TOPIC_MAX  256
 #define FAULTS_MAX 128 /* the five fault names, quoted and separated */
 /* Without a broker the topic still names the kiosk, so a later export keeps its meaning. */
 #define LOCAL_CITY  "local"
@@ -49,12 +49,12 @@ struct reporter {
 	/* Copies: the config they come from is replaced on SIGHUP. */
 	char topic[TOPIC_MAX];
 	char kiosk[CONFIG_ID_MAX + 1];
-	const char *judging;   /* fail-closed reason, or NULL */
-	bool had_key;	       /* day-key state in the last published status */
-	unsigned device_faults;	  /* enum devices_fault bits */
-	char faults[FAULTS_MAX];  /* the last "faults" array, as logged and published */
-	char state_dir[4096];  /* where cityupdate keeps the last updates (for the logs) */
-	uint64_t store_errors; /* cityupdate store failures already logged */
+	const char *judging;	 /* fail-closed reason, or NULL */
+	bool had_key;		 /* day-key state in the last published status */
+	unsigned device_faults;	 /* enum devices_fault bits */
+	char faults[FAULTS_MAX]; /* the last "faults" array, as logged and published */
+	char state_dir[4096];	 /* where cityupdate keeps the last updates (for the logs) */
+	uint64_t store_errors;	 /* cityupdate store failures already logged */
 };
 
 static int64_t wall_now(void)
