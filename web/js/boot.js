@@ -26,9 +26,10 @@
 		let out = text;
 		if (!LEAF.test(url)) {
 			const specs = new Set([...text.matchAll(IMPORT)].map((m) => m[3]));
-			const urls = new Map();
-			for (const s of specs)
-				urls.set(s, await load(new URL(s, url).href));
+			/* all of a module's imports at once: each request to mosquitto costs a round of its loop */
+			const list = [...specs];
+			const got = await Promise.all(list.map((s) => load(new URL(s, url).href)));
+			const urls = new Map(list.map((s, i) => [s, got[i]]));
 			out = text.replace(IMPORT, (all, kw, q, s) => `${kw}${q}${urls.get(s)}${q}`);
 		}
 		return URL.createObjectURL(new Blob([out], { type: 'text/javascript' }));

@@ -94,11 +94,23 @@ function faultText(f)
 	return FAULTS.includes(f) ? t(`fault.${f}`) : f;
 }
 
+const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
+// One formatter per language and zone: building one per row costs more than the whole table.
+let seenFmt = null;
+
+function seenText(unix, tz)
+{
+	const lang = currentLang();
+	if (!seenFmt || seenFmt.lang !== lang || seenFmt.tz !== tz)
+		seenFmt = { lang, tz, f: new Intl.DateTimeFormat(lang, { timeZone: tz, dateStyle: 'short', timeStyle: 'short' }) };
+	return seenFmt.f.format(new Date(unix * 1000));
+}
+
 function row(e, tz)
 {
 	const s = e.state ?? e.cityState;
-	const seen = e.lastSeen === null ? '—' :
-		new Date(e.lastSeen * 1000).toLocaleString(currentLang(), { timeZone: tz, dateStyle: 'short', timeStyle: 'short' });
+	const seen = e.lastSeen === null ? '—' : seenText(e.lastSeen, tz);
 	const faults = e.faults.map((f) => `<span class="fault" data-fault="${esc(f)}">${esc(faultText(f))}</span>`).join(' ');
 	return `<tr data-venue="${esc(e.venue)}" data-kiosk="${esc(e.kiosk)}" data-state="${s}">` +
 		`<td>${esc(e.venue)}</td><td>${esc(e.kiosk)}</td><td>${esc(e.ward ?? '—')}</td>` +
@@ -113,7 +125,7 @@ export function renderFleet(fleet, root, tz)
 	root.querySelector('[data-metric="kiosks-offline"]').textContent = c.offline.toLocaleString(currentLang());
 	root.querySelector('[data-metric="kiosks-faulted"]').textContent = c.faulted.toLocaleString(currentLang());
 	const list = [...fleet.kiosks.values()].sort((a, b) =>
-		rank(a) - rank(b) || a.venue.localeCompare(b.venue) || a.kiosk.localeCompare(b.kiosk));
+		rank(a) - rank(b) || cmp(a.venue, b.venue) || cmp(a.kiosk, b.kiosk));
 	const head = ['fleet.venue', 'fleet.kiosk', 'fleet.ward', 'fleet.state', 'fleet.backlog',
 		'fleet.last_seen', 'fleet.faults', 'fleet.gaps'].map((k) => `<th scope="col">${esc(t(k))}</th>`).join('');
 	root.querySelector('#kiosks').innerHTML =

@@ -22,7 +22,9 @@ export function openLink(opts)
 	opts.onState?.('connecting');
 	client.on('connect', () => {
 		opts.onState?.('online');
-		client.subscribe(opts.topics, { qos: 1 }, (err, granted) => {
+		/* QoS 0: retained state needs no acknowledgements, so thousands of kiosks' retained
+		 * statuses arrive in one burst instead of 20 in flight at a time. */
+		client.subscribe(opts.topics, { qos: 0 }, (err, granted) => {
 			const refused = err || granted?.some((g) => g.qos >= 0x80);
 			if (refused)
 				opts.onState?.('denied');
