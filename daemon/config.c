@@ -59,7 +59,8 @@ struct parser {
 };
 
 static const char *const sections[] = {
-	"venue", "camera", "gpio", "printer", "mqtt", "trust", "scan", "clock", "state", "context",
+	"venue", "camera", "gpio",  "printer", "mqtt",	  "trust",
+	"scan",	 "clock",  "state", "context", "booking",
 };
 
 const char *config_default_programs_dir(void)
@@ -335,6 +336,18 @@ static int set_venue_mode(struct parser *p, const char *v)
 	return 0;
 }
 
+/* The age the child button declares for a child without a booking code (docs/codes.md): the
+ * venue decides, since the programs draw their lines at 6 and 12. */
+static int set_venue_child_button_age(struct parser *p, const char *v)
+{
+	unsigned age;
+	int r = parse_uint_field(p, v, 0, 11, &age);
+
+	if (r >= 0)
+		p->c->venue.child_button_age = (int)age;
+	return r;
+}
+
 /* [camera] */
 
 static int set_camera_source(struct parser *p, const char *v)
@@ -596,6 +609,29 @@ static int set_mqtt_city_key(struct parser *p, const char *v)
 	return 0;
 }
 
+/* [booking] */
+
+static int set_booking_key(struct parser *p, const char *v)
+{
+	struct config *c = p->c;
+	uint8_t(*list)[32];
+	size_t len = strlen(v), n;
+
+	if (c->booking.n_keys >= CONFIG_LIST_MAX)
+		return bad_value(p, "more than %d entries", CONFIG_LIST_MAX);
+	list = reallocarray(c->booking.keys, c->booking.n_keys + 1, sizeof(*list));
+	if (!list) {
+		p->err = -ENOMEM;
+		return -ENOMEM;
+	}
+	c->booking.keys = list;
+	if ((len != 43 && len != 44) ||
+	    b64std_decode_buf(v, len, list[c->booking.n_keys], 32, &n) < 0 || n != 32)
+		return bad_value(p, "expected the base64 of a 32-byte Ed25519 public key");
+	c->booking.n_keys++;
+	return 0;
+}
+
 /* [trust] */
 
 static int set_trust_jwks(struct parser *p, const char *v)
@@ -702,6 +738,7 @@ static const struct key keys[] = {
 	{ "venue", "timezone", set_venue_timezone, false },
 	{ "venue", "benefit", set_venue_benefit, false },
 	{ "venue", "mode", set_venue_mode, false },
+	{ "venue", "child_button_age", set_venue_child_button_age, false },
 	{ "camera", "source", set_camera_source, false },
 	{ "camera", "dir_interval_ms", set_camera_dir_interval_ms, false },
 	{ "gpio", "backend", set_gpio_backend, false },
@@ -730,6 +767,7 @@ static const struct key keys[] = {
 	{ "mqtt", "connect_timeout_s", set_mqtt_connect_timeout_s, false },
 	{ "mqtt", "username", set_mqtt_username, false },
 	{ "mqtt", "password", set_mqtt_password, false },
+	{ "booking", "key", set_booking_key, true },
 	{ "trust", "jwks", set_trust_jwks, true },
 	{ "trust", "cert", set_trust_cert, true },
 	{ "trust", "default", set_trust_default, false },
@@ -991,6 +1029,7 @@ static struct config *config_defaults(const char *path)
 	c->venue.timezone = strdup(CONFIG_DEFAULT_TIMEZONE);
 	c->venue.benefit = strdup("");
 	c->venue.mode = CONFIG_MODE_SELF;
+	c->venue.child_button_age = -1;
 	c->camera.source = CONFIG_CAMERA_LIBCAMERA;
 	c->camera.dir = strdup("");
 	c->gpio.backend = CONFIG_GPIO_GPIOD;
@@ -1065,6 +1104,7 @@ void config_free(struct config *c)
 		explicit_bzero(c->mqtt.password, strlen(c->mqtt.password));
 		free(c->mqtt.password);
 	}
+	free(c->booking.keys);
 	for (size_t i = 0; i < c->trust.n_jwks; i++) {
 		free(c->trust.jwks[i].issuer);
 		free(c->trust.jwks[i].file);

@@ -94,6 +94,7 @@ struct config {
 		char *timezone;	    /* IANA name under /usr/share/zoneinfo; default Asia/Tokyo */
 		char *benefit;	    /* receipt text for admitted visitors; "" */
 		enum config_mode mode;
+		int child_button_age; /* the age the child button declares; -1 = not set */
 	} venue;
 
 	struct {
@@ -138,6 +139,11 @@ struct config {
 		size_t n_certs;
 		bool use_default; /* default = yes: also trust the shipped issuer keys */
 	} trust;
+
+	struct {
+		uint8_t (*keys)[32]; /* Ed25519 public keys whose booking codes are accepted */
+		size_t n_keys;
+	} booking;
 
 	struct {
 		unsigned repeat_holdoff_s;  /* 1..3600, default 5 */

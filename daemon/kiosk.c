@@ -18,7 +18,13 @@
  *  - what the gate judges under: trust, program, context, the city's alert (venue.h);
  *  - the devices on the loop (devices.h) and the way to the city (reporter.h);
  *  - the staff button records a paper certificate the staff checked: admit `staff-verified`,
- *    in `[venue] mode = staff` only (a self-service gate has no staff to press it).
+ *    in `[venue] mode = staff` only (a self-service gate has no staff to press it);
+ *  - the codes a party shows besides certificates (docs/codes.md, party.h): a booking code
+ *    opens the party's session with its context, or is denied with its reason (a signal and a
+ *    receipt, no event: it is nobody's check); the previous night's receipt code is offered to
+ *    the next credential, or ignored. Why a code was refused or ignored is a debug line, like
+ *    the decisions (its journal time would be a visit's). Every admit receipt carries this
+ *    kiosk's signed receipt code and its short code.
  *
  * Personal data (struct cred) lives on the stack of one scan, or in the open session's member
  * list, and is wiped when done. Decisions are logged at debug level only (`passgated -v`):
@@ -40,12 +46,17 @@
 #include "daemon/kiosk.h"
 #include "daemon/log.h"
 #include "daemon/loop.h"
+#include "daemon/party.h"
 #include "daemon/passback.h"
 #include "daemon/reporter.h"
 #include "daemon/session.h"
 #include "daemon/venue.h"
 #include "events/events.h"
+#include "events/receiptkeys.h"
+#include "events/receiptsigner.h"
+#include "events/signedcode.h"
 #include "rules/judge.h"
+#include "rules/program.h"
 
 #define USEC_PER_SEC 1000000ull
 #define IDENTITY_MAX (2 * CRED_NAME_MAX + CRED_DATE_MAX + 2)
@@ -61,6 +72,7 @@ struct kiosk {
 	struct passback *holdoff, *passback;
 	struct devices *devices;
 	struct reporter *reporter;
+	struct receiptsigner *signer; /* signs the receipt codes printed here */
 
 	uint64_t scans, admitted, denied, revised;
 	const char *closed; /* why every scan is denied now (fail closed), or NULL */
@@ -88,11 +100,50 @@ static void local_time(int64_t now, char *buf, size_t size)
 		snprintf(buf, size, "%" PRId64, now);
 }
 
-static void print_receipt(struct kiosk *k, const struct rules_decision *d, int64_t now)
+/*
+ * The receipt code of an admission (receiptcode.h): this kiosk, the local date and slot, the
+ * visit code of today's day key (zeros without one), the trip for lodging programs, and the
+ * holder binding of @c (a credential-less member, a child, gets a random binding that no
+ * certificate matches). *ret_text is freed by the caller; @short_code gets the short code.
+ */
+static int receipt_code(struct kiosk *k, const struct rules_decision *d, const struct cred *c,
+			const struct sessions_trip *trip, int64_t now, char **ret_text,
+			char short_code[RECEIPTCODE_SHORT_LEN])
+{
+	struct receiptcode rc = { 0 };
+	time_t t = (time_t)now;
+	struct tm tm;
+	int e;
+
+	if (!k->cfg->mqtt.kiosk[0] || !localtime_r(&t, &tm) ||
+	    !strftime(rc.date, sizeof(rc.date), "%Y-%m-%d", &tm))
+		return -ENODATA; /* a kiosk the city does not know signs nothing */
+	snprintf(rc.venue, sizeof(rc.venue), "%s", k->cfg->venue.id);
+	snprintf(rc.kiosk, sizeof(rc.kiosk), "%s", k->cfg->mqtt.kiosk);
+	snprintf(rc.program, sizeof(rc.program), "%s", d->program);
+	snprintf(rc.kind, sizeof(rc.kind), "%s", d->kind ? d->kind : "");
+	rc.slot = now / EVENTS_SLOT_SECONDS;
+	if (trip && trip->night) {
+		snprintf(rc.trip_start, sizeof(rc.trip_start), "%s", trip->trip_start);
+		rc.night = trip->night;
+	}
+	(void)reporter_visit_code(k->reporter, now, rc.vc);
+	if (!c || receiptcode_bind(&rc, c) < 0)
+		receiptcode_unbound(&rc);
+	e = receiptcode_short(&rc, (unsigned)(tm.tm_hour * 60 + tm.tm_min) / 10, short_code);
+	/* @tm is of the process's zone, which main() sets to [venue] timezone. */
+	if (e >= 0)
+		e = receiptsigner_issue(k->signer, &rc, ret_text);
+	explicit_bzero(&rc, sizeof(rc));
+	return e;
+}
+
+static void print_receipt(struct kiosk *k, const struct rules_decision *d, const struct cred *cr,
+			  const struct sessions_trip *trip, int64_t now)
 {
 	const struct config *c = k->cfg;
 	enum rules_reason why = d->reasons[0];
-	char when[64];
+	char when[64], short_code[RECEIPTCODE_SHORT_LEN], *code = NULL;
 	struct hal_receipt r = {
 		.venue = c->venue.name[0] ? c->venue.name : c->venue.id,
 		.time = when,
@@ -114,6 +165,14 @@ static void print_receipt(struct kiosk *k, const struct rules_decision *d, int64
 		/* The venue's own benefit first; else the program's receipt text (seed 000). */
 		r.benefit = c->venue.benefit[0] ? c->venue.benefit : d->benefit[RULES_LANG_JA];
 		r.benefit_en = c->venue.benefit[0] ? NULL : d->benefit[RULES_LANG_EN];
+		if (trip && trip->night) {
+			r.trip_start = trip->trip_start;
+			r.night = trip->night;
+		}
+		if (receipt_code(k, d, cr, trip, now, &code, short_code) >= 0) {
+			r.qr = code;
+			r.short_code = short_code;
+		}
 	} else if (d->referral[RULES_LANG_JA] || d->referral[RULES_LANG_EN]) {
 		r.kind = HAL_RECEIPT_POSITIVE;
 		r.referral = d->referral[RULES_LANG_JA];
@@ -124,6 +183,7 @@ static void print_receipt(struct kiosk *k, const struct rules_decision *d, int64
 	e = devices_print(k->devices, &r);
 	if (e < 0)
 		log_warning("receipt not printed: %s", strerror(-e));
+	free(code);
 }
 
 static void update_status(struct kiosk *k)
@@ -201,10 +261,10 @@ static enum hal_gpio_pattern pattern_for(const struct kiosk *k, const struct rul
  * relay first (within one frame time), then the receipt, then the record for the city.
  */
 static void conclude(struct kiosk *k, const struct rules_decision *d, const struct cred *c,
-		     const char *format, int64_t now)
+		     const char *format, const struct sessions_trip *trip, int64_t now)
 {
 	(void)devices_signal(k->devices, pattern_for(k, d));
-	print_receipt(k, d, now);
+	print_receipt(k, d, c, trip, now);
 	record(k, d, c, format, now);
 	if (d->admit)
 		k->admitted++;
@@ -277,6 +337,65 @@ static int identity(const struct cred *c, const char *text, size_t len, uint8_t 
 	return n < 0 || (size_t)n >= size ? -EINVAL : n;
 }
 
+/*
+ * A booking code (party.h): accepted, the party's session opens with its context and nothing
+ * else happens; refused, the visitor sees a denial with its reason (light and receipt), but no
+ * event is recorded, since nobody was checked, and no session is touched.
+ */
+static int scan_booking(struct kiosk *k, const char *text, size_t len, uint64_t mono, int64_t now,
+			struct rules_decision *ret)
+{
+	const struct config *c = k->cfg;
+	struct sessions_venue terms;
+	struct rules_decision d;
+	struct bookingcode b;
+	enum rules_reason why;
+	int e;
+
+	e = party_booking_read(text, len, (const uint8_t(*)[32])c->booking.keys, c->booking.n_keys,
+			       c->venue.id, c->venue.timezone, now, &b, &why);
+	if (e >= 0) {
+		venue_session_terms(k->venue, &terms);
+		e = sessions_open_booking(k->sessions, &terms, &b, now, mono);
+		why = RULES_R_INTERNAL_ERROR;
+	}
+	if (e >= 0) {
+		log_debug("booking code: a party of %u", b.party);
+		explicit_bzero(&b, sizeof(b));
+		return 2;
+	}
+	log_debug("booking code refused: %s", party_error(e));
+	fixed_decision(k, why, &d);
+	(void)devices_signal(k->devices, pattern_for(k, &d));
+	print_receipt(k, &d, NULL, NULL, now);
+	k->denied++;
+	update_status(k);
+	if (ret)
+		*ret = d;
+	return 1;
+}
+
+/* A receipt code of the previous night (party.h): offered to the next credential, or ignored
+ * with its reason in the log. No light, no receipt, no event. */
+static int scan_receipt(struct kiosk *k, const char *text, size_t len, uint64_t mono, int64_t now)
+{
+	struct sessions_venue terms;
+	struct receiptcode rc;
+	int e;
+
+	venue_session_terms(k->venue, &terms);
+	e = party_receipt_read(text, len, receiptkeys_lookup, venue_receipt_keys(k->venue),
+			       terms.program, terms.tz, now, &rc);
+	if (e >= 0)
+		e = sessions_offer_receipt(k->sessions, &terms, &rc, mono);
+	if (e < 0)
+		log_debug("receipt code ignored: %s", party_error(e));
+	else
+		log_debug("receipt code: trip from %s", rc.trip_start);
+	explicit_bzero(&rc, sizeof(rc));
+	return 2;
+}
+
 int kiosk_scan(struct kiosk *k, const char *text, size_t len, uint64_t mono, int64_t now,
 	       struct rules_decision *ret)
 {
@@ -284,6 +403,7 @@ int kiosk_scan(struct kiosk *k, const char *text, size_t len, uint64_t mono, int
 	enum cred_status status = CRED_E_UNREADABLE;
 	struct rules_decision d;
 	struct sessions_venue terms;
+	struct sessions_trip trip = { 0 };
 	const char *format = NULL;
 	uint8_t who[IDENTITY_MAX];
 	int who_len = -1, seen = 0;
@@ -296,6 +416,14 @@ int kiosk_scan(struct kiosk *k, const char *text, size_t len, uint64_t mono, int
 	memset(&cred, 0, sizeof(cred));
 	if (gate_closed(k, &d))
 		goto decided;
+	switch (party_code_kind(text, len)) {
+	case PARTY_BOOKING:
+		return scan_booking(k, text, len, mono, now, ret);
+	case PARTY_RECEIPT:
+		return scan_receipt(k, text, len, mono, now);
+	case PARTY_NONE:
+		break;
+	}
 	if (cred_verify(venue_trust(k->venue), text, len, now, &cred, &status) < 0) {
 		fixed_decision(k, RULES_R_INTERNAL_ERROR, &d);
 		goto decided;
@@ -313,13 +441,16 @@ int kiosk_scan(struct kiosk *k, const char *text, size_t len, uint64_t mono, int
 		goto decided;
 	}
 	venue_session_terms(k->venue, &terms);
-	if (sessions_judge(k->sessions, &terms, verified ? &cred : NULL, status, now, mono, &d) < 0)
+	if (sessions_judge(k->sessions, &terms, verified ? &cred : NULL, status, now, mono, &d,
+			   &trip) < 0)
 		fixed_decision(k, RULES_R_INTERNAL_ERROR, &d);
+	if (trip.receipt == -EPERM)
+		log_debug("receipt code ignored: %s", party_error(-EPERM));
 	if (d.admit && who_len >= 0)
 		(void)passback_insert(k->passback, who, (size_t)who_len, mono);
 
 decided:
-	conclude(k, &d, verified ? &cred : NULL, format, now);
+	conclude(k, &d, verified ? &cred : NULL, format, &trip, now);
 	explicit_bzero(who, sizeof(who));
 	cred_wipe(&cred);
 	if (ret)
@@ -370,7 +501,7 @@ static void child_button(struct kiosk *k, uint64_t mono, int64_t now)
 	if (sessions_judge_child(k->sessions, &terms, now, mono, &d) < 0)
 		fixed_decision(k, RULES_R_INTERNAL_ERROR, &d);
 decided:
-	conclude(k, &d, NULL, NULL, now);
+	conclude(k, &d, NULL, NULL, NULL, now);
 }
 
 static void staff_button(struct kiosk *k, int64_t now)
@@ -385,7 +516,7 @@ static void staff_button(struct kiosk *k, int64_t now)
 	k->scans++;
 	if (!gate_closed(k, &d))
 		fixed_decision(k, RULES_R_STAFF_VERIFIED, &d);
-	conclude(k, &d, NULL, NULL, now);
+	conclude(k, &d, NULL, NULL, NULL, now);
 }
 
 static void on_button(enum hal_gpio_button b, void *userdata)
@@ -450,7 +581,8 @@ int kiosk_new(const struct config *cfg, struct loop *loop, struct kiosk **ret)
 		goto fail;
 	venue_city_handlers(k->venue, &rh);
 	if ((e = reporter_new(cfg, loop, &rh, &k->reporter)) < 0 ||
-	    (e = devices_new(cfg, loop, &dh, &k->devices)) < 0)
+	    (e = devices_new(cfg, loop, &dh, &k->devices)) < 0 ||
+	    (e = receiptsigner_new(cfg->state.dir, &k->signer)) < 0)
 		goto fail;
 	if (!venue_program(k->venue))
 		set_program_state(k);
@@ -495,5 +627,6 @@ void kiosk_free(struct kiosk *k)
 	passback_free(k->passback);
 	clockguard_free(k->clock);
 	venue_free(k->venue);
+	receiptsigner_free(k->signer);
 	free(k);
 }

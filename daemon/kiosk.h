@@ -39,7 +39,9 @@ void kiosk_free(struct kiosk *k);
  * seconds): the camera's frames come here, and so can a test without running the loop. The
  * decision is signalled, printed and recorded as for any visitor, and copied to *ret when
  * @ret is not NULL. Returns 1 when judged, 0 when the same text is still in its repeat
- * hold-off (nothing happens).
+ * hold-off (nothing happens), 2 when it was a booking code that opened the party's session or
+ * a receipt code (taken or ignored: nothing signalled; docs/codes.md). A refused booking code is
+ * 1, its denial in *ret.
  */
 int kiosk_scan(struct kiosk *k, const char *text, size_t len, uint64_t mono, int64_t now,
 	       struct rules_decision *ret);

@@ -8,10 +8,11 @@ add_library(passgated_core STATIC
 	${CMAKE_CURRENT_SOURCE_DIR}/clockguard.c
 	${CMAKE_CURRENT_SOURCE_DIR}/passback.c
 	${CMAKE_CURRENT_SOURCE_DIR}/log.c
-	${CMAKE_CURRENT_SOURCE_DIR}/hwconfig.c)
+	${CMAKE_CURRENT_SOURCE_DIR}/hwconfig.c
+	${CMAKE_CURRENT_SOURCE_DIR}/party.c)
 target_include_directories(passgated_core PUBLIC ${CMAKE_SOURCE_DIR})
 target_compile_definitions(passgated_core PRIVATE PASSGATE_DATADIR="${PASSGATE_DATADIR}")
-target_link_libraries(passgated_core PUBLIC passgate_credential
+target_link_libraries(passgated_core PUBLIC passgate_credential passgate_events passgate_rules
 	PRIVATE PkgConfig::INIH PkgConfig::SYSTEMD)
 
 add_library(passgated_kiosk STATIC
@@ -28,15 +29,18 @@ target_compile_definitions(passgated PRIVATE PASSGATE_VERSION="${PROJECT_VERSION
 	PASSGATE_SYSCONFDIR="${PASSGATE_SYSCONFDIR}")
 target_link_libraries(passgated PRIVATE passgated_kiosk)
 install(TARGETS passgated RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR})
-# The sample goes to the documentation, and to /etc/passgate only when no configuration is
-# there yet: reinstalling must never overwrite the operator's file.
+# The sample goes to the data directory (the unit compares /etc's file with it: an unedited sample
+# is not started), and to /etc/passgate only when no configuration is there yet: reinstalling must
+# never overwrite the operator's file. Both follow `cmake --install --prefix`.
 install(FILES ${CMAKE_SOURCE_DIR}/etc/passgated.conf
-	DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME passgated.conf.example)
+	DESTINATION ${PASSGATE_INSTALL_DATADIR} RENAME passgated.conf.sample)
 install(CODE "
-	set(conf \"\$ENV{DESTDIR}${PASSGATE_SYSCONFDIR}/passgated.conf\")
-	if(NOT EXISTS \"\${conf}\")
-		file(INSTALL \"${CMAKE_SOURCE_DIR}/etc/passgated.conf\"
-			DESTINATION \"${PASSGATE_SYSCONFDIR}\") # file(INSTALL) adds DESTDIR
+	set(dir \"${PASSGATE_INSTALL_SYSCONFDIR}\")
+	if(NOT IS_ABSOLUTE \"\${dir}\")
+		set(dir \"\${CMAKE_INSTALL_PREFIX}/\${dir}\")
+	endif()
+	if(NOT EXISTS \"\$ENV{DESTDIR}\${dir}/passgated.conf\")
+		file(INSTALL \"${CMAKE_SOURCE_DIR}/etc/passgated.conf\" DESTINATION \"\${dir}\")
 	endif()")
 install(FILES ${CMAKE_SOURCE_DIR}/docs/man/passgated.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
 install(FILES ${CMAKE_SOURCE_DIR}/docs/man/passgated.conf.5

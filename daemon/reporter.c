@@ -24,6 +24,7 @@
 #include "daemon/config.h"
 #include "daemon/devices.h"
 #include "events/daykeys.h"
+#include "events/receiptcode.h"
 #include "daemon/log.h"
 #include "daemon/loop.h"
 #include "events/outbox.h"
@@ -443,6 +444,13 @@ void reporter_free(struct reporter *r)
 static int build_event(uint64_t seq, void *userdata, char **ret_payload)
 {
 	return events_build(userdata, seq, ret_payload);
+}
+
+int reporter_visit_code(struct reporter *r, int64_t now, uint8_t vc[16])
+{
+	const uint8_t *key = daykeys_current(r->daykeys, now);
+
+	return key ? receiptcode_visit_code(key, vc) : -ENOKEY;
 }
 
 int reporter_record(struct reporter *r, const struct events_check *ck, int64_t now)

@@ -21,6 +21,8 @@
 #include <stdint.h>
 
 #include "credential/cred.h"
+#include "events/bookingcode.h"
+#include "events/receiptcode.h"
 #include "rules/judge.h"
 
 struct loop;
@@ -35,6 +37,19 @@ struct sessions_venue {
 	const struct rules_program *program; /* NULL: no session can open (-ENOENT) */
 	const char *tz;
 	const struct rules_context *ctx;
+	int child_age; /* what the child button means without a booking code; -1: not known */
+};
+
+/*
+ * The trip a member was judged with, for the receipt and its code: for lodging programs the
+ * trip's first day (the previous night's receipt, else the booking, else today) and the night
+ * it makes today; otherwise empty and 0. @receipt says what became of a receipt code offered
+ * for this member: 1 applied, 0 none offered, -EPERM of another holder (ignored).
+ */
+struct sessions_trip {
+	char trip_start[11];
+	unsigned night;
+	int receipt;
 };
 
 int sessions_new(struct loop *loop, sessions_revised_fn revised, void *userdata,
@@ -48,12 +63,31 @@ void sessions_free(struct sessions *ss);
  * 0 and *ret filled, or -errno (the caller denies `internal-error`).
  */
 int sessions_judge(struct sessions *ss, const struct sessions_venue *v, const struct cred *c,
-		   enum cred_status status, int64_t now, uint64_t mono, struct rules_decision *ret);
+		   enum cred_status status, int64_t now, uint64_t mono, struct rules_decision *ret,
+		   struct sessions_trip *ret_trip);
+
+/*
+ * A booking code was read (daemon/party.h): the open session is set aside and the party's own
+ * opens under @v with the booking's context (party.h party_booking_context()); its children's
+ * ages are what the child button declares, in order. 0 or -errno (nothing changed).
+ */
+int sessions_open_booking(struct sessions *ss, const struct sessions_venue *v,
+			  const struct bookingcode *b, int64_t now, uint64_t mono);
+
+/*
+ * A receipt code of the previous night was read and checked (party.h party_receipt_read()):
+ * the next credential judged in the open session (or a new one) takes its trip when it is the
+ * receipt's holder. 0 or -errno.
+ */
+int sessions_offer_receipt(struct sessions *ss, const struct sessions_venue *v,
+			   const struct receiptcode *rc, uint64_t mono);
 
 /*
  * Judge a child without a credential (the child button): with a cohabiting guardian when an
  * adult was admitted in the session within CHILD_WINDOW_S and it has fewer than
- * CHILD_MAX_PER_ADULT children per admitted adult, else without one.
+ * CHILD_MAX_PER_ADULT children per admitted adult, else without one. The child's age is the
+ * next of the booking code's children, else @v's child_age; when neither is known the child is
+ * denied `child-test-required` (no age is assumed).
  */
 int sessions_judge_child(struct sessions *ss, const struct sessions_venue *v, int64_t now,
 			 uint64_t mono, struct rules_decision *ret);

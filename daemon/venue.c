@@ -20,8 +20,9 @@
 #include "daemon/log.h"
 #include "daemon/venue.h"
 #include "events/cityupdate.h"
-#include "hal/image.h"
+#include "events/receiptkeys.h"
 #include "rules/program.h"
+#include "util/fileio.h"
 
 #define TRUST_FILE_MAX (1024 * 1024)
 
@@ -33,9 +34,10 @@ struct venue {
 	struct rules_catalog *catalog;
 	struct rules_program *city_program; /* a city update of our program, if any */
 	const struct rules_program *program;
-	struct rules_context *ctx; /* [context], then the city's alert level */
-	int alert_level;	   /* the city's last alert, -1: none yet */
-	const char *restrictions;  /* with it: "none", "priority" or "emergency" */
+	struct rules_context *ctx;	  /* [context], then the city's alert level */
+	int alert_level;		  /* the city's last alert, -1: none yet */
+	const char *restrictions;	  /* with it: "none", "priority" or "emergency" */
+	struct receiptkeys *receipt_keys; /* the city's kiosks, from its trust update */
 };
 
 /* ---- loading (start and SIGHUP) ---- */
@@ -43,23 +45,23 @@ struct venue {
 /* Imports every [trust] jwks and cert file of @c into @t. */
 static int load_trust_files(const struct config *c, struct trust *t)
 {
-	uint8_t *buf = NULL;
+	char *buf = NULL;
 	size_t len;
 	int e = 0;
 
 	for (size_t i = 0; e >= 0 && i < c->trust.n_jwks; i++) {
-		e = hal_read_file(c->trust.jwks[i].file, TRUST_FILE_MAX, &buf, &len);
+		e = fileio_read(c->trust.jwks[i].file, TRUST_FILE_MAX, FILEIO_REGULAR, &buf, &len);
 		if (e >= 0)
-			e = trust_import_jwks(t, c->trust.jwks[i].issuer, (const char *)buf, len);
+			e = trust_import_jwks(t, c->trust.jwks[i].issuer, buf, len);
 		if (e < 0)
 			log_error("[trust] jwks %s: %s", c->trust.jwks[i].file, strerror(-e));
 		free(buf);
 		buf = NULL;
 	}
 	for (size_t i = 0; e >= 0 && i < c->trust.n_certs; i++) {
-		e = hal_read_file(c->trust.certs[i], TRUST_FILE_MAX, &buf, &len);
+		e = fileio_read(c->trust.certs[i], TRUST_FILE_MAX, FILEIO_REGULAR, &buf, &len);
 		if (e >= 0)
-			e = trust_import_cert(t, buf, len);
+			e = trust_import_cert(t, (const uint8_t *)buf, len);
 		if (e < 0)
 			log_error("[trust] cert %s: %s", c->trust.certs[i], strerror(-e));
 		free(buf);
@@ -184,7 +186,7 @@ int venue_new(const struct config *cfg, struct sessions *ss, struct venue **ret)
 	v->sessions = ss;
 	v->alert_level = -1;
 	v->restrictions = "none";
-	if ((e = load_trust(cfg, &v->trust)) < 0)
+	if ((e = receiptkeys_new(&v->receipt_keys)) < 0 || (e = load_trust(cfg, &v->trust)) < 0)
 		goto fail;
 	/* A bad program file stops startup (file and reason logged); a missing program does
 	 * not: the gate then denies every scan and says why (DESIGN.md, failure rules). */
@@ -242,7 +244,13 @@ void venue_free(struct venue *v)
 	rules_program_free(v->city_program);
 	rules_catalog_free(v->catalog);
 	trust_free(v->trust);
+	receiptkeys_free(v->receipt_keys);
 	free(v);
+}
+
+struct receiptkeys *venue_receipt_keys(const struct venue *v)
+{
+	return v->receipt_keys;
 }
 
 struct trust *venue_trust(const struct venue *v)
@@ -261,22 +269,38 @@ void venue_session_terms(const struct venue *v, struct sessions_venue *ret)
 		.program = v->program,
 		.tz = v->cfg->venue.timezone,
 		.ctx = v->ctx,
+		.child_age = v->cfg->venue.child_button_age,
 	};
 }
 
 /* ---- city updates (signature already checked by the reporter) ---- */
 
-/* All or nothing (cityupdate_import_trust()): a partly bad update leaves the store as it was. */
+/*
+ * All or nothing (cityupdate_import_trust()): a partly bad update leaves the store as it was.
+ * Its "receipt_keys" (receiptkeys.h), when present, replace the list of the city's kiosks
+ * whose receipt codes this gate believes; a bad list refuses the whole update.
+ */
 static int on_trust_update(const uint8_t *body, size_t len, void *userdata)
 {
 	struct venue *v = userdata;
+	struct receiptkeys *ring = NULL;
 	size_t sets = 0, certs = 0;
-	int e;
+	int e, n;
 
-	e = cityupdate_import_trust(v->trust, body, len, &sets, &certs);
+	e = receiptkeys_new(&ring);
+	if (e < 0)
+		return e;
+	n = receiptkeys_import(ring, body, len);
+	e = n < 0 && n != -ENOENT ? n : cityupdate_import_trust(v->trust, body, len, &sets, &certs);
+	if (e >= 0 && n >= 0) {
+		receiptkeys_free(v->receipt_keys);
+		v->receipt_keys = ring;
+		ring = NULL;
+	}
 	if (e >= 0)
-		log_info("trust list update: %zu issuer key set(s), %zu certificate(s)", sets,
-			 certs);
+		log_info("trust list update: %zu issuer key set(s), %zu certificate(s), %s", sets,
+			 certs, n >= 0 ? "receipt keys replaced" : "receipt keys unchanged");
+	receiptkeys_free(ring);
 	return e;
 }
 

@@ -16,6 +16,7 @@
 #include "daemon/session.h"
 
 struct config;
+struct receiptkeys;
 struct trust;
 struct venue;
 
@@ -34,6 +35,8 @@ int venue_reload(struct venue *v, const struct config *cfg);
 struct trust *venue_trust(const struct venue *v);
 /* The program the gate judges under, or NULL when it is missing. */
 const struct rules_program *venue_program(const struct venue *v);
+/* The receipt keys of the city's kiosks (receiptkeys.h), from its last trust update. */
+struct receiptkeys *venue_receipt_keys(const struct venue *v);
 /* What a new session is judged under (session.h). */
 void venue_session_terms(const struct venue *v, struct sessions_venue *ret);
 

@@ -83,6 +83,12 @@ int receiptcode_bind(struct receiptcode *rc, const struct cred *c)
 	return 0;
 }
 
+void receiptcode_unbound(struct receiptcode *rc)
+{
+	randombytes_buf(rc->salt, sizeof(rc->salt));
+	randombytes_buf(rc->hb, sizeof(rc->hb));
+}
+
 bool receiptcode_holder_matches(const struct receiptcode *rc, const struct cred *c)
 {
 	uint8_t hb[RECEIPTCODE_HB_LEN];

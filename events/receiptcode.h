@@ -62,6 +62,10 @@ int receiptcode_visit_code(const uint8_t venue_key[32], uint8_t vc[RECEIPTCODE_V
  */
 int receiptcode_bind(struct receiptcode *rc, const struct cred *c);
 
+/* A binding that no certificate matches: random salt and hash (an admission without a
+ * credential, such as a child's). */
+void receiptcode_unbound(struct receiptcode *rc);
+
 /* True when @c is the holder @rc was issued to (constant-time comparison of the hash). */
 bool receiptcode_holder_matches(const struct receiptcode *rc, const struct cred *c);
 

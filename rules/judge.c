@@ -395,6 +395,7 @@ static int judge(const struct rules_program *p, const struct cred *c, enum cred_
 		 const struct rules_context *person, const char *guardian_override,
 		 struct rules_decision *ret, bool *ret_child)
 {
+	unsigned long budget = RULES_LOGIC_MAX_STEPS;
 	const struct rules_version *v = NULL;
 	json_t *data;
 	int64_t day;
@@ -429,10 +430,12 @@ static int judge(const struct rules_program *p, const struct cred *c, enum cred_
 		       ret_child);
 	if (r < 0)
 		return r;
+	/* One step budget for the whole judgment (rules/logic.h); a program that could exceed
+	 * it was refused at load, so running out means a fault: deny, fail closed. */
 	for (size_t i = 0; i < v->n_rules; i++) {
 		bool match;
 
-		if (rules_logic_test(v->rules[i].when, data, &match, NULL, 0) < 0) {
+		if (rules_logic_test_budget(v->rules[i].when, data, &budget, &match, NULL, 0) < 0) {
 			decide(p, ret, RULES_R_INTERNAL_ERROR, v->rules[i].id, c);
 			break;
 		}
@@ -495,19 +498,58 @@ void rules_session_free(struct rules_session *s)
 	free(s);
 }
 
+/* Whether the party is already out: a member was denied and the program's group policy, over
+ * the party's context, says all must pass. Fails closed when the policy cannot be evaluated:
+ * *ret true and 1 returned. */
+static int group_failed(const struct rules_session *s, bool *ret)
+{
+	bool any_denied = false, all_must_pass = false;
+	json_t *ctx = NULL, *data;
+	int r;
+
+	for (size_t i = 0; i < s->n; i++)
+		any_denied = any_denied || !s->members[i].admit;
+	if (s->program->group_all && any_denied) {
+		/* The group policy sees the party's context (per_person_price, group_size, ...). */
+		r = rules_context_build(s->program, s->ctx, NULL, s->last_day, &ctx);
+		if (r < 0)
+			return r;
+		data = json_pack("{s:o}", "context", ctx);
+		if (!data)
+			return -ENOMEM;
+		r = rules_logic_test(s->program->group_all, data, &all_must_pass, NULL, 0);
+		json_decref(data);
+		if (r < 0) {
+			*ret = true; /* fail closed */
+			return 1;
+		}
+	}
+	*ret = all_must_pass;
+	return 0;
+}
+
 int rules_session_judge(struct rules_session *s, const struct cred *c, enum cred_status status,
 			int64_t now, const struct rules_context *person, struct rules_decision *ret)
 {
 	const char *override = s->adult_admitted ? NULL : "none";
-	bool child;
+	bool child, failed = false;
 	int r;
 
 	if (s->n == RULES_SESSION_MAX || s->closed)
 		return -ENOSPC;
-	r = judge(s->program, c, status, now, s->tz, s->ctx, person, override, &s->members[s->n],
-		  &child);
+	r = group_failed(s, &failed);
+	if (r >= 0)
+		r = judge(s->program, c, status, now, s->tz, s->ctx, person, override,
+			  &s->members[s->n], &child);
 	if (r < 0)
 		return r;
+	if (failed && s->members[s->n].admit) {
+		/* The party will not be seated: nobody of it is admitted after that is known. */
+		const char *kind = s->members[s->n].kind;
+
+		decide(s->program, &s->members[s->n], RULES_R_GROUP_MEMBER_FAILED, NULL, NULL);
+		s->members[s->n].kind = kind;
+	}
 	rules_local_days(now, s->tz, &s->last_day);
 	if (s->members[s->n].admit && !child)
 		s->adult_admitted = true;
@@ -523,24 +565,13 @@ size_t rules_session_size(const struct rules_session *s)
 int rules_session_close(struct rules_session *s, bool *ret_all_admitted)
 {
 	bool any_denied = false, all_must_pass = false;
-	json_t *ctx = NULL, *data;
-	int r = 0;
+	int r;
 
 	for (size_t i = 0; i < s->n; i++)
 		any_denied = any_denied || !s->members[i].admit;
-	if (s->program->group_all && any_denied) {
-		/* The group policy sees the party's context (per_person_price, group_size, ...). */
-		r = rules_context_build(s->program, s->ctx, NULL, s->last_day, &ctx);
-		if (r < 0)
-			return r;
-		data = json_pack("{s:o}", "context", ctx);
-		if (!data)
-			return -ENOMEM;
-		r = rules_logic_test(s->program->group_all, data, &all_must_pass, NULL, 0);
-		json_decref(data);
-		if (r < 0)
-			all_must_pass = true; /* fail closed */
-	}
+	r = group_failed(s, &all_must_pass);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; all_must_pass && i < s->n; i++) {
 		if (s->members[i].admit) {
 			const char *kind = s->members[i].kind;
@@ -551,7 +582,7 @@ int rules_session_close(struct rules_session *s, bool *ret_all_admitted)
 	}
 	s->closed = true;
 	*ret_all_admitted = !any_denied;
-	return r < 0 ? -EINVAL : 0;
+	return r == 1 ? -EINVAL : 0;
 }
 
 int rules_session_member(const struct rules_session *s, size_t i, struct rules_decision *ret)

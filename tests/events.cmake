@@ -55,3 +55,12 @@ passgate_fuzz(fuzz_codes_receipt SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_c
 	LIBS passgate_events)
 passgate_fuzz(fuzz_codes_booking SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_codes_booking.c
 	LIBS passgate_events)
+
+# The city's trust update body (events/trustupdate.c): replace semantics, all or nothing, the
+# city's builder, DSC lists and revocations end to end through a signed update.
+passgate_test(test_trustupdate LABEL unit
+	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_trustupdate.c
+	LIBS passgate_events PkgConfig::SODIUM)
+passgate_fuzz(fuzz_trustupdate SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_trustupdate.c
+	${CMAKE_SOURCE_DIR}/events/trustupdate.c ${CMAKE_SOURCE_DIR}/credential/trust_revoke.c
+	LIBS passgate_events passgate_credential PkgConfig::JANSSON PkgConfig::SQLITE)

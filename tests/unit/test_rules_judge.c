@@ -461,9 +461,25 @@ static void test_session_group(void **state)
 	assert_true(d.admit);
 	assert_int_equal(rules_session_judge(s, NULL, CRED_OK, now, NULL, &d), 0);
 	assert_false(d.admit);
+	/* After the failure is known, a member who qualifies is not admitted either. */
+	assert_int_equal(rules_session_judge(s, &ok, CRED_OK, now, NULL, &d), 0);
+	assert_false(d.admit);
+	assert_string_equal(code(&d), "group-member-failed");
+	assert_string_equal(d.kind, "vaccination");
 	assert_int_equal(rules_session_close(s, &all), 0);
 	assert_int_equal(rules_session_member(s, 0, &d), 0);
 	assert_string_equal(code(&d), "group-member-failed");
+	rules_session_free(s);
+	rules_context_free(party);
+	/* Per person (Nagano with a split price): a later member still qualifies on their own. */
+	assert_int_equal(rules_context_new(&party), 0);
+	assert_int_equal(rules_context_set(party, p, "per_person_price", "true"), 0);
+	assert_int_equal(rules_session_new(p, "Asia/Tokyo", party, &s), 0);
+	now = at("2022-05-01T15:00:00+09:00");
+	assert_int_equal(rules_session_judge(s, &bad, CRED_OK, now, NULL, &d), 0);
+	assert_false(d.admit);
+	assert_int_equal(rules_session_judge(s, &ok, CRED_OK, now, NULL, &d), 0);
+	assert_true(d.admit);
 	rules_session_free(s);
 	rules_context_free(party);
 }
