@@ -50,6 +50,7 @@ struct devices {
 	struct hal_printer *printer;
 	struct hal_receipt_format receipt; /* from [printer] (hwconfig.h) */
 	struct device dev[DEV_N];
+	unsigned faults; /* the last set reported to h.faults */
 };
 
 /* ---- the adapter: the same four callbacks for every device ---- */
@@ -68,13 +69,45 @@ static uint32_t adapter_events(void *userdata)
 	return loop_epoll_from_poll(dv->ops->events(dv->owner));
 }
 
+unsigned devices_faults(const struct devices *d)
+{
+	struct hal_printer_status ps;
+	unsigned f = 0;
+
+	if (d->camera && hal_camera_get_state(d->camera, NULL) == HAL_CAMERA_ABSENT)
+		f |= DEVICES_FAULT_CAMERA_ABSENT;
+	if (d->printer) {
+		hal_printer_get_status(d->printer, &ps);
+		if (ps.state == HAL_PRINTER_PAPER_OUT)
+			f |= DEVICES_FAULT_PRINTER_PAPER_OUT;
+		else if (ps.state == HAL_PRINTER_OFFLINE || ps.state == HAL_PRINTER_ABSENT)
+			f |= DEVICES_FAULT_PRINTER_OFFLINE;
+	}
+	return f;
+}
+
+/* Tell the kiosk when the set of faults changed: after every dispatch and print job. */
+static void faults_check(struct devices *d, bool always)
+{
+	unsigned f = devices_faults(d);
+
+	if (f == d->faults && !always)
+		return;
+	d->faults = f;
+	if (d->h.faults)
+		d->h.faults(f, d->h.userdata);
+}
+
 static int adapter_dispatch(void *userdata, uint32_t revents, uint64_t now_usec)
 {
 	struct device *dv = userdata;
+	int e;
 
 	(void)revents; /* the hal devices read their state themselves */
 	(void)now_usec;
-	return dv->ops->dispatch(dv->owner);
+	e = dv->ops->dispatch(dv->owner);
+	faults_check(dv->owner, false);
+	return e;
 }
 
 static uint64_t adapter_deadline(void *userdata)
@@ -231,6 +264,7 @@ int devices_new(const struct config *cfg, struct loop *loop, const struct device
 		devices_free(d);
 		return e;
 	}
+	faults_check(d, true);
 	*ret = d;
 	return 0;
 }
@@ -274,5 +308,6 @@ int devices_print(struct devices *d, const struct hal_receipt *r)
 		e = hal_printer_submit(d->printer, data, len);
 	free(data);
 	(void)loop_module_update(d->dev[DEV_PRINTER].mod);
+	faults_check(d, false);
 	return e;
 }

@@ -26,9 +26,18 @@ struct config;
 struct loop;
 struct devices;
 
+/* Device faults for the status topic's "faults" (docs/events.md). */
+enum devices_fault {
+	DEVICES_FAULT_CAMERA_ABSENT = 1u << 0,	   /* "camera-absent" */
+	DEVICES_FAULT_PRINTER_PAPER_OUT = 1u << 1, /* "printer-paper-out" */
+	DEVICES_FAULT_PRINTER_OFFLINE = 1u << 2,   /* "printer-offline": offline or absent */
+};
+
 struct devices_handlers {
 	hal_camera_frame_fn frame;
 	hal_gpio_button_fn button;
+	/* The set of enum devices_fault changed (also called once from devices_new()). */
+	void (*faults)(unsigned faults, void *userdata);
 	void *userdata;
 };
 
@@ -43,6 +52,8 @@ void devices_free(struct devices *d);
 int devices_decode(struct devices *d, const struct hal_frame *f, char **ret_text, size_t *ret_len);
 /* Lights, buzzer and relay for a decision (hal_gpio_signal()). */
 int devices_signal(struct devices *d, enum hal_gpio_pattern pattern);
+/* The faults the devices report now, enum devices_fault bits. */
+unsigned devices_faults(const struct devices *d);
 /* Lays out @r in the configured receipt format and queues it on the printer. */
 int devices_print(struct devices *d, const struct hal_receipt *r);
 

@@ -572,6 +572,15 @@ static void set_program_state(struct kiosk *k)
 		set_closed(k, "program missing", "program-missing");
 }
 
+/* The devices' faults go to the status topic and the journal (reporter.c). */
+static void on_faults(unsigned faults, void *userdata)
+{
+	struct kiosk *k = userdata;
+
+	if (k->reporter)
+		reporter_set_device_faults(k->reporter, faults);
+}
+
 int kiosk_new(const struct config *cfg, struct loop *loop, struct kiosk **ret)
 {
 	struct devices_handlers dh;
@@ -584,7 +593,9 @@ int kiosk_new(const struct config *cfg, struct loop *loop, struct kiosk **ret)
 		return -ENOMEM;
 	k->cfg = cfg;
 	k->loop = loop;
-	dh = (struct devices_handlers){ .frame = on_frame, .button = on_button, .userdata = k };
+	dh = (struct devices_handlers){
+		.frame = on_frame, .button = on_button, .faults = on_faults, .userdata = k
+	};
 	if ((e = sessions_new(loop, on_revised, k, &k->sessions)) < 0 ||
 	    (e = venue_new(cfg, k->sessions, &k->venue)) < 0 ||
 	    (e = clockguard_new(cfg->clock.require_sync, NULL, &k->clock)) < 0 ||

@@ -20,7 +20,9 @@
 #include <time.h>
 
 #include "events/cityupdate.h"
+#include "daemon/clockguard.h"
 #include "daemon/config.h"
+#include "daemon/devices.h"
 #include "events/daykeys.h"
 #include "events/receiptcode.h"
 #include "daemon/log.h"
@@ -29,7 +31,8 @@
 #include "daemon/reporter.h"
 #include "events/uplink.h"
 
-#define TOPIC_MAX 256
+#define TOPIC_MAX  256
+#define FAULTS_MAX 128 /* the five fault names, quoted and separated */
 /* Without a broker the topic still names the kiosk, so a later export keeps its meaning. */
 #define LOCAL_CITY  "local"
 #define LOCAL_KIOSK "kiosk"
@@ -47,10 +50,12 @@ struct reporter {
 	/* Copies: the config they come from is replaced on SIGHUP. */
 	char topic[TOPIC_MAX];
 	char kiosk[CONFIG_ID_MAX + 1];
-	const char *judging;	       /* fail-closed reason, or NULL */
-	bool had_key;		       /* day-key state in the last published status */
-	char state_dir[4096];	       /* where cityupdate keeps the last updates (for the logs) */
-	uint64_t store_errors;	       /* cityupdate store failures already logged */
+	const char *judging;	 /* fail-closed reason, or NULL */
+	bool had_key;		 /* day-key state in the last published status */
+	unsigned device_faults;	 /* enum devices_fault bits */
+	char faults[FAULTS_MAX]; /* the last "faults" array, as logged and published */
+	char state_dir[4096];	 /* where cityupdate keeps the last updates (for the logs) */
+	uint64_t store_errors;	 /* cityupdate store failures already logged */
 	struct log_ratelimit refusals; /* refused city messages: an outsider can send many */
 };
 
@@ -104,20 +109,65 @@ static const struct loop_module_ops uplink_ops = {
 
 /* ---- day keys: expiry timer and status ---- */
 
+/* The status's "faults" array (docs/events.md), in a fixed order. */
+static void faults_json(const struct reporter *r, bool key, char *buf, size_t size)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} dev[] = {
+		{ DEVICES_FAULT_CAMERA_ABSENT, "camera-absent" },
+		{ DEVICES_FAULT_PRINTER_PAPER_OUT, "printer-paper-out" },
+		{ DEVICES_FAULT_PRINTER_OFFLINE, "printer-offline" },
+	};
+	const char *names[5];
+	size_t n = 0, off;
+
+	for (size_t i = 0; i < sizeof(dev) / sizeof(dev[0]); i++)
+		if (r->device_faults & dev[i].bit)
+			names[n++] = dev[i].name;
+	if (r->judging && strcmp(r->judging, CLOCKGUARD_REASON) == 0)
+		names[n++] = CLOCKGUARD_REASON;
+	if (!key)
+		names[n++] = "no-daykey";
+	off = (size_t)snprintf(buf, size, "[");
+	for (size_t i = 0; i < n && off < size; i++)
+		off += (size_t)snprintf(buf + off, size - off, "%s\"%s\"", i ? "," : "", names[i]);
+	if (off < size)
+		snprintf(buf + off, size - off, "]");
+}
+
+/* A change of the faults goes to the journal, with or without a broker. */
+static void faults_update(struct reporter *r, bool key)
+{
+	char now[FAULTS_MAX];
+
+	faults_json(r, key, now, sizeof(now));
+	if (strcmp(now, r->faults) == 0)
+		return;
+	if (strcmp(now, "[]") == 0)
+		log_info("kiosk faults cleared (were %s)", r->faults);
+	else
+		log_warning("kiosk faults: %s", now);
+	memcpy(r->faults, now, sizeof(now));
+}
+
 static void publish_details(struct reporter *r)
 {
-	char json[256];
+	char json[256 + FAULTS_MAX];
 	bool key = daykeys_current(r->daykeys, wall_now()) != NULL;
 
 	r->had_key = key;
+	faults_update(r, key);
 	if (!r->uplink)
 		return;
 	if (r->judging)
-		snprintf(json, sizeof(json), "{\"daykey\":%s,\"judging\":\"deny\",\"why\":\"%s\"}",
-			 key ? "true" : "false", r->judging);
+		snprintf(json, sizeof(json),
+			 "{\"daykey\":%s,\"judging\":\"deny\",\"why\":\"%s\",\"faults\":%s}",
+			 key ? "true" : "false", r->judging, r->faults);
 	else
-		snprintf(json, sizeof(json), "{\"daykey\":%s,\"judging\":\"ok\"}",
-			 key ? "true" : "false");
+		snprintf(json, sizeof(json), "{\"daykey\":%s,\"judging\":\"ok\",\"faults\":%s}",
+			 key ? "true" : "false", r->faults);
 	(void)uplink_set_status_details(r->uplink, json);
 	(void)loop_module_update(r->uplink_mod);
 }
@@ -341,6 +391,7 @@ int reporter_new(const struct config *cfg, struct loop *loop, const struct repor
 	r->loop = loop;
 	if (h)
 		r->h = *h;
+	snprintf(r->faults, sizeof(r->faults), "[]");
 	snprintf(r->kiosk, sizeof(r->kiosk), "%s",
 		 cfg->mqtt.kiosk[0] ? cfg->mqtt.kiosk : LOCAL_KIOSK);
 	e = events_topic_check(cfg->mqtt.city[0] ? cfg->mqtt.city : LOCAL_CITY, cfg->venue.id,
@@ -448,6 +499,14 @@ void reporter_set_judging(struct reporter *r, const char *why)
 	if (r->judging == why || (r->judging && why && !strcmp(r->judging, why)))
 		return;
 	r->judging = why;
+	publish_details(r);
+}
+
+void reporter_set_device_faults(struct reporter *r, unsigned faults)
+{
+	if (r->device_faults == faults)
+		return;
+	r->device_faults = faults;
 	publish_details(r);
 }
 

@@ -58,6 +58,13 @@ int reporter_record(struct reporter *r, const struct events_check *ck, int64_t n
 void reporter_set_judging(struct reporter *r, const char *why);
 
 /*
+ * The devices' faults (enum devices_fault bits) for the status's "faults", which also holds
+ * "clock-unsynchronized" while the gate fails closed for the clock and "no-daykey" without a
+ * day key. Every change of the list is logged.
+ */
+void reporter_set_device_faults(struct reporter *r, unsigned faults);
+
+/*
  * Hand the city's stored trust-list update to the trust handler again: after a reload has
  * rebuilt the trust store from the configuration, the city's keys must not be lost until the
  * next message. 0 when there is none (or no city key), -errno when it no longer verifies.

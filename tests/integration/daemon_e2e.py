@@ -527,6 +527,12 @@ def test_e2e(tmp):
              else "test" if "--test" in a else "vaccination" for _, _, a, _, r in cards]
     check([e["kind"] for e in events] == kinds, f"event kinds {kinds}")
     check(len(k.decisions()) == len(cards), f"the daemon logged {len(cards)} decisions")
+    # The status's faults: the dir: camera and the file printer work; no city, so no day key.
+    statuses = [json.loads(p) for t, _, p in (ln.partition(b" ") for ln in city.raw().splitlines())
+                if t.endswith(b"/status") and b'"online"' in p]
+    check(statuses and all(s.get("faults") == ["no-daykey"] for s in statuses),
+          f"status faults are [\"no-daykey\"]: {[s.get('faults') for s in statuses]}")
+    check('kiosk faults: ["no-daykey"]' in k.log(), "the fault is in the kiosk's journal")
     check_lights(k, [d for _, _, _, d, _ in cards], "one light per card")
 
     data, starts, cuts = receipts(k.printer)
