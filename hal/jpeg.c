@@ -80,7 +80,7 @@ int hal_jpeg_decode_gray(const void *data, size_t len, unsigned max_dimension, u
 	struct monitor m = { .max_scans = max_scans };
 	struct err e = { .code = -EINVAL };
 	uint8_t *volatile pix = NULL;
-	int r = -EINVAL;
+	volatile int r = -EINVAL; /* set between setjmp() and longjmp(): gcc -O2 -Wclobbered */
 
 	if (len > 0xffffffffu)
 		return -EINVAL;
