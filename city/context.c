@@ -231,8 +231,8 @@ close_file:
 static int trust_add_config(const struct city *c, struct trust *t, char *err, size_t errsize)
 {
 	const struct cityconf *cfg = c->cfg;
-	char *text;
-	size_t len;
+	char *text = NULL; /* read_file() fills both on success; gcc -O2 cannot see it */
+	size_t len = 0;
 	int r = 0;
 
 	for (size_t i = 0; r >= 0 && i < cfg->trust.n_jwks + cfg->trust.n_certs; i++) {
