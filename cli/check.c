@@ -36,6 +36,7 @@
 #include "cli/trust_opts.h"
 #include "credential/trust.h"
 #include "credential/verify.h"
+#include "util/fileio.h"
 
 #define MAX_SET	 64
 #define MAX_TEXT 65536
@@ -258,7 +259,7 @@ int cmd_check(int argc, char **argv)
 		if (!text)
 			goto out;
 	} else if (payload_file) {
-		r = cli_read_file(payload_file, MAX_TEXT, &text, &len);
+		r = fileio_read(payload_file, MAX_TEXT, 0, &text, &len);
 		if (r < 0) {
 			fprintf(stderr, "passgate check: %s: %s\n", payload_file, strerror(-r));
 			goto out;

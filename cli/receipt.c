@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "hal/preview.h"
+#include "cli/preview.h"
 #include "hal/receipt.h"
 
 static void usage(FILE *f)
@@ -245,7 +245,7 @@ int cmd_receipt(int argc, char **argv)
 		}
 	}
 	if (preview) {
-		ret = hal_preview_write_png(data, len, fmt.dots, preview);
+		ret = preview_write_png(data, len, fmt.dots, preview);
 		if (ret < 0) {
 			fprintf(stderr, "passgate receipt: %s: %s\n", preview,
 				ret == -ENOENT ? "no Japanese font (fonts-ipafont-gothic)"

@@ -22,8 +22,9 @@
  *  - the codes a party shows besides certificates (docs/codes.md, party.h): a booking code
  *    opens the party's session with its context, or is denied with its reason (a signal and a
  *    receipt, no event: it is nobody's check); the previous night's receipt code is offered to
- *    the next credential, or ignored with its reason in the log. Every admit receipt carries
- *    this kiosk's signed receipt code and its short code.
+ *    the next credential, or ignored. Why a code was refused or ignored is a debug line, like
+ *    the decisions (its journal time would be a visit's). Every admit receipt carries this
+ *    kiosk's signed receipt code and its short code.
  *
  * Personal data (struct cred) lives on the stack of one scan, or in the open session's member
  * list, and is wiped when done. Decisions are logged at debug level only (`passgated -v`):
@@ -363,7 +364,7 @@ static int scan_booking(struct kiosk *k, const char *text, size_t len, uint64_t 
 		explicit_bzero(&b, sizeof(b));
 		return 2;
 	}
-	log_info("booking code refused: %s", party_error(e));
+	log_debug("booking code refused: %s", party_error(e));
 	fixed_decision(k, why, &d);
 	(void)devices_signal(k->devices, pattern_for(k, &d));
 	print_receipt(k, &d, NULL, NULL, now);
@@ -388,7 +389,7 @@ static int scan_receipt(struct kiosk *k, const char *text, size_t len, uint64_t 
 	if (e >= 0)
 		e = sessions_offer_receipt(k->sessions, &terms, &rc, mono);
 	if (e < 0)
-		log_info("receipt code ignored: %s", party_error(e));
+		log_debug("receipt code ignored: %s", party_error(e));
 	else
 		log_debug("receipt code: trip from %s", rc.trip_start);
 	explicit_bzero(&rc, sizeof(rc));
@@ -444,7 +445,7 @@ int kiosk_scan(struct kiosk *k, const char *text, size_t len, uint64_t mono, int
 			   &trip) < 0)
 		fixed_decision(k, RULES_R_INTERNAL_ERROR, &d);
 	if (trip.receipt == -EPERM)
-		log_info("receipt code ignored: %s", party_error(-EPERM));
+		log_debug("receipt code ignored: %s", party_error(-EPERM));
 	if (d.admit && who_len >= 0)
 		(void)passback_insert(k->passback, who, (size_t)who_len, mono);
 

@@ -34,6 +34,7 @@
 struct member {
 	struct cred cred; /* personal data: wiped when the session closes */
 	bool has_cred;
+	bool admitted; /* admitted when judged: only such a member can be revised */
 };
 
 struct session {
@@ -87,7 +88,9 @@ static void session_close(struct sessions *ss, struct session *s)
 	for (size_t i = 0; i < s->n; i++) {
 		const struct member *m = &s->members[i];
 
-		if (rules_session_member(s->rules, i, &d) < 0 || d.admit ||
+		/* A member denied group-member-failed when judged (the failure was known) has
+		 * its event already. */
+		if (!m->admitted || rules_session_member(s->rules, i, &d) < 0 || d.admit ||
 		    d.reasons[0] != RULES_R_GROUP_MEMBER_FAILED)
 			continue;
 		ss->revised(&d, m->has_cred ? &m->cred : NULL, ss->userdata);
@@ -254,6 +257,7 @@ static int member_judged(struct sessions *ss, struct session *s, const struct cr
 		s->members[s->n].cred = *c;
 		s->members[s->n].has_cred = true;
 	}
+	s->members[s->n].admitted = d->admit;
 	s->n++;
 	touch(ss, s, mono);
 	return 0;

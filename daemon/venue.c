@@ -21,8 +21,8 @@
 #include "daemon/venue.h"
 #include "events/cityupdate.h"
 #include "events/receiptkeys.h"
-#include "hal/image.h"
 #include "rules/program.h"
+#include "util/fileio.h"
 
 #define TRUST_FILE_MAX (1024 * 1024)
 
@@ -45,23 +45,23 @@ struct venue {
 /* Imports every [trust] jwks and cert file of @c into @t. */
 static int load_trust_files(const struct config *c, struct trust *t)
 {
-	uint8_t *buf = NULL;
+	char *buf = NULL;
 	size_t len;
 	int e = 0;
 
 	for (size_t i = 0; e >= 0 && i < c->trust.n_jwks; i++) {
-		e = hal_read_file(c->trust.jwks[i].file, TRUST_FILE_MAX, &buf, &len);
+		e = fileio_read(c->trust.jwks[i].file, TRUST_FILE_MAX, FILEIO_REGULAR, &buf, &len);
 		if (e >= 0)
-			e = trust_import_jwks(t, c->trust.jwks[i].issuer, (const char *)buf, len);
+			e = trust_import_jwks(t, c->trust.jwks[i].issuer, buf, len);
 		if (e < 0)
 			log_error("[trust] jwks %s: %s", c->trust.jwks[i].file, strerror(-e));
 		free(buf);
 		buf = NULL;
 	}
 	for (size_t i = 0; e >= 0 && i < c->trust.n_certs; i++) {
-		e = hal_read_file(c->trust.certs[i], TRUST_FILE_MAX, &buf, &len);
+		e = fileio_read(c->trust.certs[i], TRUST_FILE_MAX, FILEIO_REGULAR, &buf, &len);
 		if (e >= 0)
-			e = trust_import_cert(t, buf, len);
+			e = trust_import_cert(t, (const uint8_t *)buf, len);
 		if (e < 0)
 			log_error("[trust] cert %s: %s", c->trust.certs[i], strerror(-e));
 		free(buf);

@@ -27,6 +27,7 @@
 #include "credential/trust.h"
 #include "events/cityupdate.h"
 #include "events/trustupdate.h"
+#include "util/fileio.h"
 
 #define MAGIC	     "PGS1"
 #define SIGN_CONTEXT "passgate/v1/signed"
@@ -130,101 +131,41 @@ static int store_path(const struct cityupdate *cu, enum cityupdate_kind kind, co
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-static int write_full(int fd, const uint8_t *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Temporary file, fsync, rename over the old one, fsync the directory: old or new, never torn. */
 static int store_write(struct cityupdate *cu, enum cityupdate_kind kind, const uint8_t *payload,
 		       size_t len)
 {
-	char path[4096], tmp[4096];
-	int fd, r;
+	char path[4096];
+	int r;
 
 	r = store_path(cu, kind, "", path, sizeof(path));
-	if (r >= 0)
-		r = store_path(cu, kind, ".tmp", tmp, sizeof(tmp));
 	if (r < 0)
 		return r;
-	(void)unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	r = write_full(fd, payload, len);
-	if (r >= 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r >= 0)
-		r = -errno;
-	if (r >= 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		(void)unlink(tmp);
-		return r;
-	}
-	fd = open(cu->store_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	r = fsync(fd) < 0 ? -errno : 0;
-	close(fd);
-	return r;
+	return fileio_replace(path, payload, len, 0600);
 }
 
 /* The stored payload of @kind, malloc'ed; -ENOENT when there is none. */
 static int store_read(const struct cityupdate *cu, enum cityupdate_kind kind, uint8_t **ret,
 		      size_t *ret_len)
 {
-	char path[4096];
-	struct stat st;
-	uint8_t *buf;
-	size_t done = 0;
-	int fd, r;
+	char path[4096], *buf;
+	size_t len;
+	int r;
 
 	r = store_path(cu, kind, "", path, sizeof(path));
 	if (r < 0)
 		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
+	r = fileio_read(path, PAYLOAD_MAX, FILEIO_REGULAR | FILEIO_NOFOLLOW, &buf, &len);
+	if (r == -EINVAL || r == -EFBIG)
+		return -EBADMSG; /* not a file we wrote */
+	if (r < 0)
+		return r;
+	if (len == 0) {
+		free(buf);
 		return -EBADMSG;
 	}
-	if (st.st_size <= 0 || (uint64_t)st.st_size > PAYLOAD_MAX) {
-		close(fd);
-		return -EBADMSG;
-	}
-	buf = malloc((size_t)st.st_size);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = n < 0 ? -errno : -EBADMSG;
-			close(fd);
-			free(buf);
-			return r;
-		}
-		done += (size_t)n;
-	}
-	close(fd);
-	*ret = buf;
-	*ret_len = done;
+	*ret = (uint8_t *)buf;
+	*ret_len = len;
 	return 0;
 }
 

@@ -11,61 +11,25 @@
 #include <sodium.h>
 
 #include "events/keyfile.h"
+#include "util/fileio.h"
 
-static int read_full(int fd, uint8_t *buf, size_t len)
+/* Exactly @len bytes and nothing after them. */
+static int read_key(int fd, uint8_t *buf, size_t len)
 {
-	size_t got = 0;
 	uint8_t extra;
+	int r = fileio_read_exact(fd, buf, len);
 
-	while (got < len) {
-		ssize_t n = read(fd, buf + got, len - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EBADMSG;
-		got += (size_t)n;
-	}
+	if (r < 0)
+		return r;
 	return read(fd, &extra, 1) == 0 ? 0 : -EBADMSG;
 }
 
-static int write_full(int fd, const uint8_t *buf, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = write(fd, buf + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-/* Create the key file atomically: write a temporary, fsync, link into place. */
+/* Create the key file atomically (fileio_create()). -EEXIST: another process won the race;
+ * the caller reads its key. */
 static int create(const char *path, uint8_t *key, size_t len)
 {
-	char tmp[4096];
-	int fd, r;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
 	randombytes_buf(key, len);
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	r = write_full(fd, key, len);
-	if (r >= 0 && fsync(fd) < 0)
-		r = -errno;
-	close(fd);
-	if (r >= 0 && link(tmp, path) < 0)
-		r = -errno; /* EEXIST: another process won the race; the caller reads its key */
-	unlink(tmp);
-	return r;
+	return fileio_create(path, key, len, 0600);
 }
 
 int keyfile_load(const char *state_dir, const char *name, uint8_t *out, size_t len)
@@ -86,7 +50,7 @@ int keyfile_load(const char *state_dir, const char *name, uint8_t *out, size_t l
 	}
 	if (fd < 0)
 		return -errno;
-	r = read_full(fd, out, len);
+	r = read_key(fd, out, len);
 	close(fd);
 	return r;
 }

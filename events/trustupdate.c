@@ -21,6 +21,7 @@
 #include "credential/sig.h"
 #include "credential/trust.h"
 #include "credential/trust_default.h"
+#include "events/receiptkeys.h"
 #include "events/trustupdate.h"
 
 #define BODY_MAX_DEPTH 16
@@ -31,6 +32,7 @@ struct trustupdate {
 	struct trust *scratch; /* everything added so far, as a kiosk would hold it */
 	json_t *jwks;	       /* iss -> key set object (with "iss") */
 	json_t *certs, *crls, *revocations;
+	json_t *receipt_keys; /* NULL until the first receipt key: then the complete list */
 };
 
 /* ---- the kiosk: import ---- */
@@ -193,6 +195,7 @@ void trustupdate_free(struct trustupdate *u)
 	json_decref(u->certs);
 	json_decref(u->crls);
 	json_decref(u->revocations);
+	json_decref(u->receipt_keys);
 	free(u);
 }
 
@@ -358,6 +361,8 @@ int trustupdate_body(const struct trustupdate *u, char **ret, size_t *ret_len)
 	json_object_set(root, "certs", u->certs);
 	json_object_set(root, "crls", u->crls);
 	json_object_set(root, "dcc_revocations", u->revocations);
+	if (u->receipt_keys)
+		json_object_set(root, "receipt_keys", u->receipt_keys);
 	text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	if (!text)
@@ -369,4 +374,35 @@ int trustupdate_body(const struct trustupdate *u, char **ret, size_t *ret_len)
 	*ret_len = strlen(text);
 	*ret = text;
 	return 0;
+}
+
+int trustupdate_add_receipt_key(struct trustupdate *u, const char *venue, const char *kiosk,
+				const char *key_b64)
+{
+	struct receiptkeys *check = NULL;
+	json_t *entry, *one;
+	char *text;
+	int r;
+
+	if (!u->receipt_keys && !(u->receipt_keys = json_array()))
+		return -ENOMEM;
+	entry = json_pack("{s:s,s:s,s:s}", "venue", venue, "kiosk", kiosk, "key", key_b64);
+	if (!entry)
+		return -EINVAL;
+	/* Checked as a kiosk reads it (receiptkeys.h): ids, the key's length, no duplicate. */
+	one = json_pack("{s:o}", "receipt_keys", json_deep_copy(u->receipt_keys));
+	r = one && json_array_append(json_object_get(one, "receipt_keys"), entry) == 0 ? 0
+										       : -ENOMEM;
+	text = r >= 0 ? json_dumps(one, JSON_COMPACT) : NULL;
+	if (r >= 0)
+		r = text && receiptkeys_new(&check) >= 0 ? 0 : -ENOMEM;
+	if (r >= 0 && receiptkeys_import(check, (const uint8_t *)text, strlen(text)) < 0)
+		r = -EINVAL;
+	if (r >= 0 && json_array_append(u->receipt_keys, entry) < 0)
+		r = -ENOMEM;
+	receiptkeys_free(check);
+	free(text);
+	json_decref(one);
+	json_decref(entry);
+	return r;
 }

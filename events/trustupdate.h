@@ -7,7 +7,9 @@
  *   {"jwks": [{"iss": "https://...", "keys": [JWK, ...]}, ...],
  *    "certs": ["<PEM>" | "<base64 DER>", ...],                  DCC signer certificates
  *    "crls": [{"iss": "https://...", "kid": ..., "method": "rid", "ctr": N, "rids": [...]}, ...],
- *    "dcc_revocations": [<EU gateway revocation batch>, ...]}
+ *    "dcc_revocations": [<EU gateway revocation batch>, ...],
+ *    "receipt_keys": [{"venue": ..., "kiosk": ..., "key": "<base64 Ed25519>"}, ...]}
+ *                                                  the city's kiosks' receipt keys (receiptkeys.h)
  *
  * Every member is optional. The update is the city's complete list: the kiosk's trust is its
  * configured trust plus the last update, never the sum of all updates (the daemon rebuilds the
@@ -65,6 +67,15 @@ int trustupdate_add_crl(struct trustupdate *u, const char *iss, const char *json
 /* A DCC revocation list (trust_import_dcc_revocation()); *ret_entries gets its entries. */
 int trustupdate_add_dcc_revocation(struct trustupdate *u, const char *json, size_t len,
 				   size_t *ret_entries);
+/*
+ * The receipt key of one registered kiosk (`passgate events pubkey`, second line), so that
+ * every kiosk of the city believes its receipt codes (docs/codes.md). Once one is added the
+ * body carries "receipt_keys", the complete list: a kiosk not in it is no longer believed.
+ * -EINVAL for a bad id or key, or a kiosk already listed; -ENOMEM.
+ */
+int trustupdate_add_receipt_key(struct trustupdate *u, const char *venue, const char *kiosk,
+				const char *key_b64);
+
 /* The body (compact JSON, malloc'ed, not NUL-terminated in *ret_len), at most
  * TRUSTUPDATE_BODY_MAX bytes (-E2BIG beyond). */
 int trustupdate_body(const struct trustupdate *u, char **ret, size_t *ret_len);

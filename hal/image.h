@@ -32,7 +32,4 @@ int hal_image_decode(const void *data, size_t len, uint8_t **ret_luma, unsigned 
 /* The same for a file; -errno of open/read on I/O failure. */
 int hal_image_load(const char *path, uint8_t **ret_luma, unsigned *ret_width, unsigned *ret_height);
 
-/* Reads a whole file (at most max bytes, else -EFBIG) into a malloc'd buffer. */
-int hal_read_file(const char *path, size_t max, uint8_t **ret_data, size_t *ret_len);
-
 #endif

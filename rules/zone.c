@@ -17,6 +17,7 @@
 #include "credential/isotime.h"
 #include "rules/datetime.h"
 #include "rules/zone.h"
+#include "util/fileio.h"
 
 #define TZIF_HEADER   44
 #define SEC_PER_DAY   86400
@@ -275,38 +276,18 @@ int rules_zone_offset_tzif(const uint8_t *buf, size_t len, int64_t t, int32_t *r
 	return 0;
 }
 
-static int read_zone(const char *tz, uint8_t **ret_buf, size_t *ret_len)
+static int read_zone(const char *tz, char **ret_buf, size_t *ret_len)
 {
 	const char *dir = getenv("TZDIR");
 	char path[512];
-	uint8_t *buf;
-	size_t len;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", tz);
-	f = fopen(path, "rbe");
-	if (!f)
-		return -errno;
-	buf = malloc(RULES_ZONE_FILE_MAX);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	len = fread(buf, 1, RULES_ZONE_FILE_MAX, f);
-	if (ferror(f) || len == RULES_ZONE_FILE_MAX) {
-		fclose(f);
-		free(buf);
-		return -EBADMSG;
-	}
-	fclose(f);
-	*ret_buf = buf;
-	*ret_len = len;
-	return 0;
+	return fileio_read(path, RULES_ZONE_FILE_MAX, FILEIO_REGULAR, ret_buf, ret_len);
 }
 
 int rules_zone_offset(const char *tz, int64_t t, int32_t *ret_utoff)
 {
-	uint8_t *buf = NULL;
+	char *buf = NULL;
 	size_t len = 0;
 	int e;
 
@@ -318,7 +299,7 @@ int rules_zone_offset(const char *tz, int64_t t, int32_t *ret_utoff)
 	}
 	e = read_zone(tz, &buf, &len);
 	if (e >= 0)
-		e = rules_zone_offset_tzif(buf, len, t, ret_utoff);
+		e = rules_zone_offset_tzif((const uint8_t *)buf, len, t, ret_utoff);
 	free(buf);
 	return e;
 }

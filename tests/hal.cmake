@@ -6,7 +6,7 @@ passgate_test(test_hal_camera LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/uni
 passgate_test(test_hal_printer LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_hal_printer.c
 	LIBS passgate_hal)
 passgate_test(test_hal_receipt LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_hal_receipt.c
-	LIBS passgate_hal)
+	LIBS passgate_hal passgate_preview)
 passgate_test(test_hal_decode LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_hal_decode.c
 	LIBS passgate_hal)
 passgate_test(test_hal_image LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_hal_image.c

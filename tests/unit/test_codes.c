@@ -25,6 +25,7 @@
 #include "events/receiptkeys.h"
 #include "events/receiptsigner.h"
 #include "events/signedcode.h"
+#include "events/trustupdate.h"
 
 static void person(struct cred *c, const char *family, const char *given, const char *dob,
 		   const char *issuer)
@@ -312,6 +313,36 @@ static void test_receipt_keys_import(void **state)
 	receiptkeys_free(ring);
 }
 
+/* The city builds the list with the trust update (trustupdate.h); the kiosk reads it back. */
+static void test_trust_update_receipt_keys(void **state)
+{
+	struct trustupdate *u = NULL;
+	struct receiptkeys *ring = NULL;
+	uint8_t pk[32], sk[64];
+	char k[45], *body = NULL;
+	size_t len = 0;
+
+	(void)state;
+	signedcode_keypair(pk, sk);
+	b64(pk, k);
+	assert_int_equal(trustupdate_new(&u), 0);
+	assert_int_equal(trustupdate_body(u, &body, &len), 0);
+	assert_null(strstr(body, "receipt_keys")); /* none added: the kiosks keep their list */
+	free(body);
+	assert_int_equal(trustupdate_add_receipt_key(u, "hotel-a", "front-1", k), 0);
+	assert_int_equal(trustupdate_add_receipt_key(u, "hotel-b", "front-1", k), 0);
+	assert_int_equal(trustupdate_add_receipt_key(u, "hotel-a", "front-1", k), -EINVAL);
+	assert_int_equal(trustupdate_add_receipt_key(u, "hotel-c", "front-1", "AAAA"), -EINVAL);
+	assert_int_equal(trustupdate_add_receipt_key(u, "", "front-1", k), -EINVAL);
+	assert_int_equal(trustupdate_body(u, &body, &len), 0);
+	assert_int_equal(receiptkeys_new(&ring), 0);
+	assert_int_equal(receiptkeys_import(ring, (const uint8_t *)body, len), 2);
+	assert_memory_equal(receiptkeys_find(ring, "hotel-b", "front-1"), pk, 32);
+	free(body);
+	receiptkeys_free(ring);
+	trustupdate_free(u);
+}
+
 static void sample_booking(struct bookingcode *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -418,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_short_code),
 		cmocka_unit_test(test_receipt_read),
 		cmocka_unit_test(test_receipt_keys_import),
+		cmocka_unit_test(test_trust_update_receipt_keys),
 		cmocka_unit_test(test_booking_round_trip),
 		cmocka_unit_test(test_booking_bad_bodies),
 	};

@@ -436,6 +436,31 @@ static void test_context(void **state)
 		 "[context] 'kara/oke': expected a context key name");
 }
 
+/* [booking] key (repeatable) and [venue] child_button_age (issue 13). */
+static void test_booking(void **state)
+{
+	struct config *c;
+
+	(void)state;
+	c = load_ok("[venue]\nid=v\nchild_button_age = 5\n[booking]\n"
+		    "key = MIcTfXnO7ZmsJF1iZtOdXFpQ/C7wu9Ugn0gldtZ4hq8=\n"
+		    "key = xj7d85x/0fWhCqhM1sZu80+DgJv9natlcANRyqTW664=\n");
+	assert_int_equal(c->venue.child_button_age, 5);
+	assert_int_equal(c->booking.n_keys, 2);
+	assert_int_equal(c->booking.keys[0][0], 0x30);
+	assert_int_equal(c->booking.keys[1][0], 0xc6);
+	config_free(c);
+
+	c = load_ok("[venue]\nid=v\n");
+	assert_int_equal(c->venue.child_button_age, -1);
+	assert_int_equal(c->booking.n_keys, 0);
+	config_free(c);
+
+	load_bad("[venue]\nid=v\n[booking]\nkey = AAAA\n", 4,
+		 "[booking] key: expected the base64 of a 32-byte Ed25519 public key");
+	load_bad("[venue]\nid=v\nchild_button_age = 12\n", 3, "[venue] child_button_age");
+}
+
 static void test_missing_file(void **state)
 {
 	char err[CONFIG_ERROR_MAX];
@@ -506,6 +531,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),     cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_values),	     cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_booking),
 		cmocka_unit_test(test_missing_file), cmocka_unit_test(test_sample),
 		cmocka_unit_test(test_context),	     cmocka_unit_test(test_not_regular_or_nul),
 	};

@@ -17,9 +17,10 @@
 
 #include "hal/escpos.h"
 #include "hal/image.h"
-#include "hal/preview.h"
+#include "cli/preview.h"
 #include "hal/qr_decode.h"
 #include "hal/receipt.h"
+#include "util/fileio.h"
 
 #define QR_TEXT "passgate:v1:receipt:entrance-1:2022-01-15:42"
 /* A receipt code as a kiosk prints it (docs/codes.md): ~450 characters, about 85 modules. */
@@ -77,7 +78,7 @@ static void check_golden(const char *name, const uint8_t *data, size_t len)
 {
 	const char *src = getenv("PASSGATE_SOURCE_DIR");
 	char path[512];
-	uint8_t *want;
+	char *want;
 	size_t want_len;
 
 	assert_non_null(src);
@@ -89,7 +90,7 @@ static void check_golden(const char *name, const uint8_t *data, size_t len)
 		fclose(f);
 		return;
 	}
-	assert_int_equal(hal_read_file(path, 1u << 20, &want, &want_len), 0);
+	assert_int_equal(fileio_read(path, 1u << 20, FILEIO_REGULAR, &want, &want_len), 0);
 	assert_int_equal(len, want_len);
 	assert_memory_equal(data, want, len);
 	free(want);
@@ -234,10 +235,10 @@ static void check_preview(enum hal_receipt_kind kind, unsigned dots, bool raster
 	size_t len, tl;
 	char *text;
 
-	if (!hal_preview_font())
+	if (!preview_font())
 		skip();
 	assert_int_equal(hal_receipt_build(&r, &fmt, &data, &len), 0);
-	assert_int_equal(hal_preview_render(data, len, dots, &pix, &h), 0);
+	assert_int_equal(preview_render(data, len, dots, &pix, &h), 0);
 	free(data);
 	assert_true(h > 600 && h < 3000);
 	/* The heading 入場OK at double size: the top line is heavily inked... */
@@ -282,13 +283,13 @@ static void test_preview_rejects_garbage(void **state)
 	(void)state;
 	uint8_t *pix;
 	unsigned h;
-	if (!hal_preview_font())
+	if (!preview_font())
 		skip();
-	assert_int_equal(hal_preview_render((const uint8_t *)"\x1b", 1, 384, &pix, &h), -EPROTO);
-	assert_int_equal(hal_preview_render((const uint8_t *)"\x1bZ", 2, 384, &pix, &h), -EPROTO);
-	assert_int_equal(hal_preview_render((const uint8_t *)"\x1d(k\x10\x00", 6, 384, &pix, &h),
+	assert_int_equal(preview_render((const uint8_t *)"\x1b", 1, 384, &pix, &h), -EPROTO);
+	assert_int_equal(preview_render((const uint8_t *)"\x1bZ", 2, 384, &pix, &h), -EPROTO);
+	assert_int_equal(preview_render((const uint8_t *)"\x1d(k\x10\x00", 6, 384, &pix, &h),
 			 -EPROTO);
-	assert_int_equal(hal_preview_render((const uint8_t *)"ok\n", 3, 200, &pix, &h), -EINVAL);
+	assert_int_equal(preview_render((const uint8_t *)"ok\n", 3, 200, &pix, &h), -EINVAL);
 }
 
 static void test_missing_text(void **state)
