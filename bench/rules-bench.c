@@ -67,6 +67,7 @@ int main(int argc, char **argv)
 	vacc.n_doses = 3;
 	for (unsigned i = 0; i < 3; i++) {
 		vacc.doses[i].number = i + 1;
+		vacc.doses[i].covid19 = true;
 		snprintf(vacc.doses[i].date, sizeof(vacc.doses[i].date), "2021-0%u-01", 6 + i);
 	}
 	test = vacc;

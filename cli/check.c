@@ -7,6 +7,7 @@
  *                  [--programs-dir DIR] [--lang ja|en]
  *                  [--trust-jwks ISS=FILE]... [--trust-cert FILE]... [--no-default-trust]
  *                  [--state-dir DIR] [--payload TEXT | --payload-file FILE | --image FILE]
+ *                  [--booking-code TEXT ...] [--receipt-code TEXT ...]   (cli/check_codes.h)
  *
  * Output: {"decision", "reasons", "program", "format", "kind", "referral"}; exit 0 admit,
  * 1 deny, 2 usage, configuration or I/O error. Without a credential the person is judged as
@@ -25,6 +26,7 @@
 
 #include <jansson.h>
 
+#include "cli/check_codes.h"
 #include "cli/commands.h"
 #include "cli/qr_input.h"
 #include "credential/cred.h"
@@ -34,6 +36,7 @@
 #include "cli/trust_opts.h"
 #include "credential/trust.h"
 #include "credential/verify.h"
+#include "util/fileio.h"
 
 #define MAX_SET	 64
 #define MAX_TEXT 65536
@@ -45,7 +48,9 @@ static void usage(FILE *f)
 		"                      [--programs-dir DIR] [--lang ja|en]\n"
 		"                      [--trust-jwks ISS=FILE]... [--trust-cert FILE]...\n"
 		"                      [--no-default-trust] [--state-dir DIR]\n"
-		"                      [--payload TEXT | --payload-file FILE | --image FILE]\n");
+		"                      [--payload TEXT | --payload-file FILE | --image FILE]\n"
+		"                      [--booking-code TEXT [--booking-key B64]... [--venue ID]]\n"
+		"                      [--receipt-code TEXT [--receipt-key VENUE/KIOSK=B64]...]\n");
 }
 
 /*
@@ -122,6 +127,7 @@ int cmd_check(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct trust_opts *to = NULL;
+	struct check_codes *cc = NULL;
 	const char *program = NULL, *at = NULL, *tz = "Asia/Tokyo", *dir = NULL;
 	const char *sets[MAX_SET], *payload = NULL, *payload_file = NULL, *image = NULL;
 	enum rules_lang lang = RULES_LANG_JA;
@@ -136,9 +142,11 @@ int cmd_check(int argc, char **argv)
 	int64_t now;
 	int c, r, rc = EXIT_USAGE;
 
-	if (trust_opts_new("check", &to) < 0)
-		return EXIT_USAGE;
+	if (trust_opts_new("check", &to) < 0 || check_codes_new(&cc) < 0)
+		goto out;
 	argc = take_trust_options(to, argc, argv);
+	if (argc >= 0)
+		argc = check_codes_take(cc, argc, argv);
 	if (argc < 0)
 		goto out;
 	optind = 1;
@@ -237,13 +245,21 @@ int cmd_check(int argc, char **argv)
 			goto out;
 		}
 	}
+	r = check_codes_booking(cc, p, tz, now, ctx, &d);
+	if (r < 0)
+		goto out;
+	if (r == 1) { /* the gate refuses the booking code: nobody is judged */
+		print_decision(&d, NULL, lang);
+		rc = 1;
+		goto out;
+	}
 	if (payload) {
 		text = strdup(payload);
 		len = strlen(payload);
 		if (!text)
 			goto out;
 	} else if (payload_file) {
-		r = cli_read_file(payload_file, MAX_TEXT, &text, &len);
+		r = fileio_read(payload_file, MAX_TEXT, 0, &text, &len);
 		if (r < 0) {
 			fprintf(stderr, "passgate check: %s: %s\n", payload_file, strerror(-r));
 			goto out;
@@ -263,6 +279,8 @@ int cmd_check(int argc, char **argv)
 		if (check_verify_credential(to, text, len, now, cred, &status) < 0)
 			goto out;
 	}
+	if (check_codes_receipt(cc, p, tz, now, status == CRED_OK ? cred : NULL, ctx) < 0)
+		goto out;
 	r = rules_judge(p, cred, status, now, tz, ctx, &d);
 	if (r < 0) {
 		fprintf(stderr, "passgate check: %s\n", strerror(-r));
@@ -278,6 +296,7 @@ out:
 	free(text);
 	rules_context_free(ctx);
 	rules_catalog_free(catalog);
+	check_codes_free(cc);
 	trust_opts_free(to);
 	return rc;
 }

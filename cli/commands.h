@@ -21,5 +21,6 @@ int cmd_events(int argc, char **argv);
 int cmd_hw_test(int argc, char **argv);
 int cmd_receipt(int argc, char **argv);
 int cmd_issue_test(int argc, char **argv);
+int cmd_booking(int argc, char **argv);
 
 #endif

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * events.c - `passgate events list|stats|pubkey [--state-dir DIR]`: look into the outbox of
- * check events waiting for the city, and print the kiosk's day-key public key.
+ * check events waiting for the city, and print the kiosk's public keys.
  *
  * The outbox is opened read-only, so this is safe while passgated runs (SQLite WAL lets a reader
  * in beside the writer). Events carry nothing personal by construction (events/events.h), so
  * `list` prints them as they are. `pubkey` prints the X25519 public key the city seals day keys
- * to, creating the key pair on first use exactly as passgated would (docs/events.md).
+ * to and the Ed25519 receipt key (docs/codes.md), creating each on first use exactly as
+ * passgated would (docs/events.md).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,6 +18,7 @@
 #include "cli/commands.h"
 #include "events/daykeys.h"
 #include "events/outbox.h"
+#include "events/receiptsigner.h"
 
 static void usage(FILE *f)
 {
@@ -27,7 +29,9 @@ static void usage(FILE *f)
 		"\n"
 		"list    the check events waiting in the outbox, oldest first, one JSON per line\n"
 		"stats   counters of the outbox as one JSON object\n"
-		"pubkey  the kiosk's X25519 public key (base64) that the city seals day keys to\n"
+		"pubkey  the kiosk's public keys (base64), one a line: the X25519 key the city "
+		"seals\n"
+		"        day keys to, then the Ed25519 receipt key that signs its receipt codes\n"
 		"default state directory: %s\n",
 		PASSGATE_STATEDIR);
 }
@@ -105,7 +109,8 @@ static int do_stats(const char *dir)
 
 static int do_pubkey(const char *dir)
 {
-	char b64[DAYKEYS_PUBKEY_B64];
+	char b64[DAYKEYS_PUBKEY_B64], receipt[RECEIPTSIGNER_PK_B64];
+	struct receiptsigner *rs;
 	struct daykeys *dk;
 	int r;
 
@@ -117,7 +122,14 @@ static int do_pubkey(const char *dir)
 	}
 	daykeys_public_key_base64(dk, b64);
 	daykeys_free(dk);
-	printf("%s\n", b64);
+	r = receiptsigner_new(dir, &rs);
+	if (r < 0) {
+		fprintf(stderr, "passgate events: receipt key in %s: %s\n", dir, strerror(-r));
+		return EXIT_USAGE;
+	}
+	receiptsigner_public_key_base64(rs, receipt);
+	receiptsigner_free(rs);
+	printf("%s\n%s\n", b64, receipt);
 	return 0;
 }
 

@@ -34,6 +34,7 @@
 #include "credential/jwk.h"
 #include "credential/shc.h"
 #include "credential/sig.h"
+#include "util/fileio.h"
 
 #define KEY_FILE_MAX	(1u << 20)
 #define DEFAULT_ISSUER	"https://issuer.passgate.test"
@@ -162,7 +163,7 @@ static int load_shc_key(const char *path, struct sig_key **ret, char kid[CRED_KI
 	size_t len, i;
 	int r;
 
-	r = cli_read_file(path, KEY_FILE_MAX, &data, &len);
+	r = fileio_read(path, KEY_FILE_MAX, 0, &data, &len);
 	if (r < 0) {
 		fprintf(stderr, "passgate issue-test: %s: %s\n", path, strerror(-r));
 		return r;
@@ -345,7 +346,7 @@ static int mint(int argc, char **argv, bool dcc)
 
 		if (dir)
 			snprintf(path, sizeof(path), "%s/dcc-signer.key.pem", dir);
-		r = cli_read_file(dir ? path : key_path, KEY_FILE_MAX, &pem, &pem_len);
+		r = fileio_read(dir ? path : key_path, KEY_FILE_MAX, 0, &pem, &pem_len);
 		if (r == 0) {
 			r = sig_key_from_pem(pem, pem_len, &key);
 			explicit_bzero(pem, pem_len);
@@ -358,7 +359,7 @@ static int mint(int argc, char **argv, bool dcc)
 		}
 		if (dir)
 			snprintf(path, sizeof(path), "%s/dcc-signer.cert.pem", dir);
-		r = cli_read_file(dir ? path : cert_path, KEY_FILE_MAX, &cert, &cert_len);
+		r = fileio_read(dir ? path : cert_path, KEY_FILE_MAX, 0, &cert, &cert_len);
 		if (r == 0) {
 			r = sig_cert_parse((const uint8_t *)cert, cert_len, &info, NULL, &der,
 					   &der_len);

@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{ "hw-test", cmd_hw_test, "exercise LEDs, buzzer, relay, buttons and printer" },
 	{ "receipt", cmd_receipt, "render a receipt preview" },
 	{ "issue-test", cmd_issue_test, "sign a test credential with a local test issuer" },
+	{ "booking", cmd_booking, "make a booking key, or a booking code for a party" },
 };
 
 static void usage(FILE *f)

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "hal/preview.h"
+#include "cli/preview.h"
 #include "hal/receipt.h"
 
 static void usage(FILE *f)
@@ -26,6 +26,7 @@ static void usage(FILE *f)
 		"                        [--benefit-en TEXT] [--referral TEXT] [--referral-en "
 		"TEXT]\n"
 		"                        [--program ID] [--kiosk ID] [--qr TEXT | --no-qr]\n"
+		"                        [--short-code TEXT] [--trip-start DATE --night N]\n"
 		"Renders a receipt as the printer prints it (--preview, PNG) or writes its "
 		"ESC/POS\n"
 		"bytes (--escpos). --lang en is a printer with kanji = none: English lines "
@@ -83,6 +84,9 @@ int cmd_receipt(int argc, char **argv)
 		O_REFERRAL_EN,
 		O_NO_QR,
 		O_RASTER,
+		O_SHORT_CODE,
+		O_TRIP_START,
+		O_NIGHT,
 	};
 	static const struct option opts[] = {
 		{ "preview", required_argument, NULL, 'p' },
@@ -105,6 +109,9 @@ int cmd_receipt(int argc, char **argv)
 		{ "kiosk", required_argument, NULL, 'K' },
 		{ "qr", required_argument, NULL, 'q' },
 		{ "no-qr", no_argument, NULL, O_NO_QR },
+		{ "short-code", required_argument, NULL, O_SHORT_CODE },
+		{ "trip-start", required_argument, NULL, O_TRIP_START },
+		{ "night", required_argument, NULL, O_NIGHT },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -206,6 +213,15 @@ int cmd_receipt(int argc, char **argv)
 		case O_NO_QR:
 			r.qr = NULL;
 			break;
+		case O_SHORT_CODE:
+			r.short_code = optarg;
+			break;
+		case O_TRIP_START:
+			r.trip_start = optarg;
+			break;
+		case O_NIGHT:
+			r.night = (unsigned)strtoul(optarg, NULL, 10);
+			break;
 		default:
 			break;
 		}
@@ -229,7 +245,7 @@ int cmd_receipt(int argc, char **argv)
 		}
 	}
 	if (preview) {
-		ret = hal_preview_write_png(data, len, fmt.dots, preview);
+		ret = preview_write_png(data, len, fmt.dots, preview);
 		if (ret < 0) {
 			fprintf(stderr, "passgate receipt: %s: %s\n", preview,
 				ret == -ENOENT ? "no Japanese font (fonts-ipafont-gothic)"

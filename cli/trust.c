@@ -20,6 +20,7 @@
 #include "cli/commands.h"
 #include "cli/trust_opts.h"
 #include "credential/trust.h"
+#include "util/fileio.h"
 
 #define IMPORT_FILE_MAX (16u << 20) /* the VCI directory is the largest, a few hundred KiB */
 
@@ -60,7 +61,7 @@ static int import_one(struct trust *t, enum import_kind kind, const char *arg)
 			return EXIT_USAGE;
 		}
 	}
-	r = cli_read_file(file, IMPORT_FILE_MAX, &data, &len);
+	r = fileio_read(file, IMPORT_FILE_MAX, 0, &data, &len);
 	if (r < 0) {
 		fprintf(stderr, "passgate trust: %s: %s\n", file, strerror(-r));
 		free(buf);

@@ -14,6 +14,7 @@
 
 #include "cli/trust_opts.h"
 #include "credential/trust.h"
+#include "util/fileio.h"
 
 #define TRUST_FILE_MAX (4u << 20) /* key sets and certificates are a few KiB */
 
@@ -123,36 +124,6 @@ int trust_opts_parse(struct trust_opts *o, int argc, char **argv, int *i)
 	return 0;
 }
 
-int cli_read_file(const char *path, size_t max, char **ret, size_t *ret_len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-
-	if (!f)
-		return -errno;
-	buf = malloc(max + 2);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	n = fread(buf, 1, max + 1, f);
-	if (ferror(f)) {
-		fclose(f);
-		free(buf);
-		return -EIO;
-	}
-	fclose(f);
-	if (n > max) {
-		free(buf);
-		return -EFBIG;
-	}
-	buf[n] = 0;
-	*ret = buf;
-	*ret_len = n;
-	return 0;
-}
-
 int cli_split_assign(const char *arg, char **ret_buf, const char **iss, const char **file)
 {
 	char *buf = strdup(arg), *eq;
@@ -207,7 +178,7 @@ int trust_opts_build(const struct trust_opts *o, struct trust **ret)
 		r = cli_split_assign(o->jwks[i], &buf, &iss, &file);
 		if (r < 0)
 			goto fail;
-		r = cli_read_file(file, TRUST_FILE_MAX, &data, &len);
+		r = fileio_read(file, TRUST_FILE_MAX, 0, &data, &len);
 		if (r < 0) {
 			fprintf(stderr, "passgate %s: %s: %s\n", o->command, file, strerror(-r));
 			goto fail;
@@ -225,7 +196,7 @@ int trust_opts_build(const struct trust_opts *o, struct trust **ret)
 		data = buf = NULL;
 	}
 	for (size_t i = 0; i < o->n_certs; i++) {
-		r = cli_read_file(o->certs[i], TRUST_FILE_MAX, &data, &len);
+		r = fileio_read(o->certs[i], TRUST_FILE_MAX, 0, &data, &len);
 		if (r < 0) {
 			fprintf(stderr, "passgate %s: %s: %s\n", o->command, o->certs[i],
 				strerror(-r));

@@ -43,10 +43,6 @@ int trust_opts_build(const struct trust_opts *o, struct trust **ret);
 /* The --state-dir value, or NULL. */
 const char *trust_opts_state_dir(const struct trust_opts *o);
 
-/* Read a whole file of at most @max bytes (NUL-terminated; freed with free()). -EFBIG beyond,
- * -errno on I/O errors. Shared by the CLI commands that read inputs. */
-int cli_read_file(const char *path, size_t max, char **ret, size_t *ret_len);
-
 /* "ISS=FILE" split at the first '=': *iss and *file point into a copy (*ret_buf, free()). */
 int cli_split_assign(const char *arg, char **ret_buf, const char **iss, const char **file);
 

@@ -26,6 +26,7 @@
 #include "credential/shc.h"
 #include "credential/trust.h"
 #include "credential/verify.h"
+#include "util/fileio.h"
 
 #define PAYLOAD_FILE_MAX (1u << 20)
 
@@ -49,7 +50,7 @@ static int payload_from_file(const char *path, char **ret, size_t *ret_len)
 	size_t len, i = 0;
 	int r;
 
-	r = cli_read_file(path, PAYLOAD_FILE_MAX, &data, &len);
+	r = fileio_read(path, PAYLOAD_FILE_MAX, 0, &data, &len);
 	if (r < 0)
 		return r;
 	while (i < len && (data[i] == ' ' || data[i] == '\n' || data[i] == '\r' || data[i] == '\t'))

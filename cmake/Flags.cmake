@@ -18,7 +18,13 @@ if(PASSGATE_SANITIZE OR PASSGATE_FUZZ)
 elseif(PASSGATE_HARDEN)
 	# _FORTIFY_SOURCE needs optimisation; =3 is honoured by gcc 12 and clang 14.
 	add_compile_options(-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3 -fstack-protector-strong
-		-fstack-clash-protection -fcf-protection)
+		-fstack-clash-protection)
+	# Control-flow protection is per architecture: CET on x86, PAC/BTI on arm64 (the Pi).
+	if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|i.86)$")
+		add_compile_options(-fcf-protection)
+	elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
+		add_compile_options(-mbranch-protection=standard)
+	endif()
 	add_link_options(-Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack -pie)
 	set(CMAKE_POSITION_INDEPENDENT_CODE ON)
 endif()

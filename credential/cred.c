@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cred.c - names of the normalized credential's enumerations, and wiping a record.
+ * cred.c - names of the normalized credential's enumerations, event dates as written, and wiping
+ * a record.
  *
  * The status names are the `error` codes of the `passgate verify` contract (DESIGN.md); the
  * test kind names are those of PROGRAMS.md ("Test kinds and result codes").
  */
+#include <errno.h>
 #include <string.h>
 
 #include "credential/cred.h"
+#include "credential/isotime.h"
 
 static const char *const status_codes[CRED_STATUS_COUNT_] = {
 	[CRED_OK] = NULL,
@@ -67,4 +70,27 @@ void cred_wipe(struct cred *c)
 {
 	/* explicit_bzero is not elided by the optimiser even though *c is dead afterwards. */
 	explicit_bzero(c, sizeof(*c));
+}
+
+int cred_date_copy(const char *s, char out[CRED_DATETIME_MAX])
+{
+	char day[CRED_DATE_MAX];
+	int64_t ms;
+	size_t n = strlen(s);
+	int r;
+
+	if (n < 10 || (s[10] && s[10] != 'T'))
+		return -EINVAL;
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	if (isotime_scan(day, 0, &ms) < 0)
+		return -EINVAL;
+	/* An instant (a time with an offset) is kept whole: its local date depends on the venue. */
+	r = isotime_scan(s, 0, &ms);
+	if (r >= 0 && (r & ISOTIME_TIME) && (r & ISOTIME_OFFSET) && n < CRED_DATETIME_MAX) {
+		memcpy(out, s, n + 1);
+		return 0;
+	}
+	memcpy(out, day, CRED_DATE_MAX);
+	return 0;
 }

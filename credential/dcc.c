@@ -12,11 +12,13 @@
  *   signer by kid, ES256 / PS256           issuer-unknown / signature-invalid
  *   extended key usage vs v/t/r            key-usage
  *   iat, exp and the signer's validity     credential-not-yet-valid / credential-expired
+ *   DCC revocation lists (trust_revoke.c)  revoked
  * The content is interpreted before the signature is checked only so that a malformed DCC is
  * reported as such; nothing of it leaves this file unless every stage passed (the record
  * then keeps only format, issuer and kid). The policies are in docs/credentials-dcc.md.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,6 +137,78 @@ enum cred_status dcc_check_validity(const struct sig_cert_info *info, int64_t ia
 	return CRED_OK;
 }
 
+/* The first 16 bytes of SHA-256 over @a ‖ @b (either may be empty). The inputs are bounded by
+ * struct cred (issuer, ci) and by the COSE parser (signature), so a stack buffer holds them;
+ * anything longer is hashed from the heap. */
+static int hash16(const void *a, size_t a_len, const void *b, size_t b_len,
+		  uint8_t out[TRUST_DCC_HASH_LEN])
+{
+	uint8_t stack[1024], *buf = stack, digest[32];
+
+	if (a_len + b_len > sizeof(stack) && !(buf = malloc(a_len + b_len)))
+		return -ENOMEM;
+	if (a_len)
+		memcpy(buf, a, a_len);
+	if (b_len)
+		memcpy(buf + a_len, b, b_len);
+	sig_sha256(buf, a_len + b_len, digest);
+	if (buf != stack)
+		free(buf);
+	memcpy(out, digest, TRUST_DCC_HASH_LEN);
+	return 0;
+}
+
+int dcc_revocation_hashes(const struct cose_sign1 *m, const char *issuer, const char *ci,
+			  uint8_t ret[3][TRUST_DCC_HASH_LEN])
+{
+	const uint8_t *sig;
+	size_t sig_len;
+
+	cose_sign1_signature(m, &sig, &sig_len);
+	/* ES256 signatures are r ‖ s, and s can be negated without breaking the signature, so
+	 * only r identifies one (the DCC revocation spec, hash type SIGNATURE). */
+	if (cose_sign1_alg(m) == COSE_ALG_ES256)
+		sig_len /= 2;
+	if (hash16(ci, strlen(ci), NULL, 0, ret[DCC_REVOCATION_UCI]) < 0 ||
+	    hash16(sig, sig_len, NULL, 0, ret[DCC_REVOCATION_SIGNATURE]) < 0 ||
+	    hash16(issuer, strlen(issuer), ci, strlen(ci), ret[DCC_REVOCATION_COUNTRYCODEUCI]) < 0)
+		return -ENOMEM;
+	return ci[0] ? 0 : -ENODATA;
+}
+
+int dcc_check_revocation(const struct trust *t, const struct cose_sign1 *m, const char *issuer,
+			 const char *ci, enum cred_status *ret_status)
+{
+	static const enum trust_dcc_hash types[3] = {
+		[DCC_REVOCATION_UCI] = TRUST_DCC_HASH_UCI,
+		[DCC_REVOCATION_SIGNATURE] = TRUST_DCC_HASH_SIGNATURE,
+		[DCC_REVOCATION_COUNTRYCODEUCI] = TRUST_DCC_HASH_COUNTRYCODEUCI,
+	};
+	uint8_t hashes[3][TRUST_DCC_HASH_LEN];
+	const uint8_t *kid;
+	size_t kid_len;
+	bool revoked = false, have_ci;
+	int r = 0;
+
+	*ret_status = CRED_OK;
+	if (cose_sign1_kid(m, &kid, &kid_len) < 0 || kid_len != DCC_KID_LEN)
+		return 0; /* dcc_check_signature() refuses it first */
+	/* Without a ci (hcert.c requires one) only the signature can be looked up. */
+	r = dcc_revocation_hashes(m, issuer, ci, hashes);
+	if (r == -ENOMEM)
+		return r;
+	have_ci = r == 0;
+	r = 0;
+	for (int i = 0; r >= 0 && i < 3 && !revoked; i++)
+		if (have_ci || i == DCC_REVOCATION_SIGNATURE)
+			r = trust_dcc_revoked(t, types[i], hashes[i], kid, &revoked);
+	if (r < 0)
+		return r;
+	if (revoked)
+		*ret_status = CRED_E_REVOKED;
+	return 0;
+}
+
 int dcc_verify(const struct trust *t, const char *text, size_t len, int64_t now, struct cred *ret,
 	       enum cred_status *ret_status)
 {
@@ -205,6 +279,10 @@ int dcc_verify(const struct trust *t, const char *text, size_t len, int64_t now,
 		st = dcc_check_usage(info.usage, kinds);
 	if (st == CRED_OK)
 		st = dcc_check_validity(&info, c->issued_at, c->expires_at, now);
+	if (st == CRED_OK)
+		r = dcc_check_revocation(t, m, c->issuer, c->cert_id, &st);
+	if (r < 0)
+		goto done_c;
 	if (st == CRED_OK) {
 		memcpy(c->kid, ret->kid, sizeof(c->kid));
 		c->format = CRED_FORMAT_DCC;

@@ -62,4 +62,23 @@ enum cred_status dcc_check_usage(unsigned cert_usage, unsigned kinds);
 enum cred_status dcc_check_validity(const struct sig_cert_info *info, int64_t iat, int64_t exp,
 				    int64_t now);
 
+/*
+ * The DCC revocation hashes of a DCC (the EU gateway's DCC revocation lists): the first 16
+ * bytes of SHA-256 over the ci (UCI), over the COSE signature (SIGNATURE; for ES256 only its
+ * first half, r), and over the CWT issuer (country code) followed by the ci (COUNTRYCODEUCI),
+ * into ret[DCC_REVOCATION_*]. -ENODATA (the signature hash still computed) when @ci is empty,
+ * -ENOMEM when a very long signature could not be copied.
+ */
+enum { DCC_REVOCATION_UCI = 0, DCC_REVOCATION_SIGNATURE, DCC_REVOCATION_COUNTRYCODEUCI };
+int dcc_revocation_hashes(const struct cose_sign1 *m, const char *issuer, const char *ci,
+			  uint8_t ret[3][16]);
+
+/*
+ * Revocation: *ret_status CRED_E_REVOKED when one of @m's hashes (with @issuer, the CWT iss,
+ * and @ci, the certificate identifier) is listed in @t for @m's kid or for any signer, else
+ * CRED_OK. Returns 0, or -errno on a store failure.
+ */
+int dcc_check_revocation(const struct trust *t, const struct cose_sign1 *m, const char *issuer,
+			 const char *ci, enum cred_status *ret_status);
+
 #endif

@@ -25,6 +25,7 @@
 #include "credential/hcert.h"
 #include "credential/isotime.h"
 #include "credential/sig.h"
+#include "credential/vaccines.h"
 
 #define CWT_ISS		1
 #define CWT_EXP		4
@@ -342,26 +343,32 @@ static int common_fields(const cbor_item_t *e, char *target, struct cred *c)
 	return 0;
 }
 
-/* A date field (YYYY-MM-DD, a trailing time cut off) into @out (CRED_DATE_MAX bytes). */
-static int get_date(const cbor_item_t *map, const char *key, char out[CRED_DATE_MAX])
+/* A date field into @out: YYYY-MM-DD, or a date-time with an offset kept whole so that the
+ * rules take its local date in the venue's zone; any other trailing time is cut off
+ * (cred_date_copy()). */
+static int get_date(const cbor_item_t *map, const char *key, char out[CRED_DATETIME_MAX])
 {
-	char buf[40];
+	char buf[40], day[40];
 
-	if (get_str(map, key, true, buf, sizeof(buf)) < 0 || check_date(buf) < 0)
+	if (get_str(map, key, true, buf, sizeof(buf)) < 0)
 		return SCHEMA;
-	memcpy(out, buf, CRED_DATE_MAX);
+	memcpy(day, buf, sizeof(day));
+	if (check_date(day) < 0 || cred_date_copy(buf, out) < 0)
+		return SCHEMA;
 	return 0;
 }
 
 static int vaccination(const cbor_item_t *e, struct cred *c)
 {
 	struct cred_dose *d = &c->doses[0];
+	char vp[CRED_CODE_MAX];
 
-	if (common_fields(e, d->target, c) < 0 || get_str(e, "vp", true, NULL, 0) < 0 ||
+	if (common_fields(e, d->target, c) < 0 || get_str(e, "vp", true, vp, sizeof(vp)) < 0 ||
 	    get_str(e, "mp", true, d->product, sizeof(d->product)) < 0 ||
 	    get_str(e, "ma", true, NULL, 0) < 0 || get_uint(e, "dn", 0, &d->number) < 0 ||
 	    get_uint(e, "sd", 0, &d->series_total) < 0 || get_date(e, "dt", d->date) < 0)
 		return SCHEMA;
+	d->covid19 = cred_vaccine_dcc_covid19(d->target, vp);
 	c->n_doses = 1;
 	return 0;
 }

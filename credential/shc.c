@@ -26,10 +26,10 @@
 #include "credential/shc.h"
 #include "credential/sig.h"
 #include "credential/trust_internal.h"
+#include "credential/vaccines.h"
 #include "credential/verify.h"
 
-#define COVID_TARGET "840539006" /* SNOMED CT: COVID-19, the DCC tg value */
-#define SHC_RID_MAX  32
+#define SHC_RID_MAX 32
 
 /* PROGRAMS.md "Test kinds and result codes", with the LOINC facts of
  * conformance/shc/accepted-test-codes.json. LAMP has no LOINC code of its own: passgate reads
@@ -198,18 +198,6 @@ static bool numeric_date(const json_t *v, int64_t *ret)
 	return true;
 }
 
-static bool valid_date_prefix(const char *s)
-{
-	int64_t t;
-	char d[CRED_DATE_MAX];
-
-	if (strlen(s) < 10)
-		return false;
-	memcpy(d, s, 10);
-	d[10] = 0;
-	return isotime_parse(d, &t) == 0 && (s[10] == 0 || s[10] == 'T');
-}
-
 static const char *coding_code(const json_t *concept, const char *system)
 {
 	const json_t *codings = json_object_get(concept, "coding"), *c;
@@ -221,6 +209,23 @@ static const char *coding_code(const json_t *concept, const char *system)
 		const char *code = json_string_value(json_object_get(c, "code"));
 
 		if (code && (!system || (sys && strcmp(sys, system) == 0)))
+			return code;
+	}
+	return NULL;
+}
+
+/* The first coding of @concept that names a COVID-19 vaccine (vaccines.c), or NULL. */
+static const char *covid_vaccine_code(const json_t *concept)
+{
+	const json_t *codings = json_object_get(concept, "coding"), *c;
+	size_t i;
+
+	json_array_foreach(codings, i, c)
+	{
+		const char *sys = json_string_value(json_object_get(c, "system"));
+		const char *code = json_string_value(json_object_get(c, "code"));
+
+		if (cred_vaccine_shc_covid19(sys, code))
 			return code;
 	}
 	return NULL;
@@ -261,6 +266,7 @@ static enum cred_status parse_immunization(const json_t *res, struct cred *c)
 {
 	const char *status = json_string_value(json_object_get(res, "status"));
 	const char *date = json_string_value(json_object_get(res, "occurrenceDateTime"));
+	char when[CRED_DATETIME_MAX];
 	const char *code;
 	struct cred_dose *d;
 
@@ -268,15 +274,20 @@ static enum cred_status parse_immunization(const json_t *res, struct cred *c)
 	if (!status || strcmp(status, "completed") != 0)
 		return CRED_OK;
 	code = coding_code(json_object_get(res, "vaccineCode"), NULL);
-	if (!code || !date || !valid_date_prefix(date))
+	if (!code || !date || cred_date_copy(date, when) < 0)
 		return CRED_E_SCHEMA;
+	/* Only a COVID-19 vaccine is a dose (vaccines.c): an influenza shot is left out, as lab
+	 * results that are not COVID-19 tests are. */
+	code = covid_vaccine_code(json_object_get(res, "vaccineCode"));
+	if (!code)
+		return CRED_OK;
 	if (c->n_doses >= CRED_MAX_DOSES || strlen(code) >= CRED_CODE_MAX)
 		return CRED_E_SCHEMA;
 	d = &c->doses[c->n_doses++];
-	memcpy(d->date, date, 10);
-	d->date[10] = 0;
+	memcpy(d->date, when, sizeof(when));
 	memcpy(d->product, code, strlen(code) + 1);
-	memcpy(d->target, COVID_TARGET, sizeof(COVID_TARGET));
+	memcpy(d->target, CRED_COVID19_TARGET, sizeof(CRED_COVID19_TARGET));
+	d->covid19 = true;
 	return CRED_OK;
 }
 
@@ -306,9 +317,14 @@ static enum cred_status parse_observation(const json_t *res, struct cred *c)
 	return CRED_OK;
 }
 
+/* Doses in the order they were given: by instant (a date alone is read as midnight UTC). */
 static int dose_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct cred_dose *)a)->date, ((const struct cred_dose *)b)->date);
+	int64_t x = 0, y = 0;
+
+	isotime_scan(((const struct cred_dose *)a)->date, 0, &x);
+	isotime_scan(((const struct cred_dose *)b)->date, 0, &y);
+	return x < y ? -1 : x > y;
 }
 
 static enum cred_status parse_bundle(const json_t *vc, struct cred *c)

@@ -29,7 +29,7 @@
 #include "credential/trust_default.h"
 #include "credential/trust_internal.h"
 
-#define TRUST_SCHEMA_VERSION "1"
+#define TRUST_SCHEMA_VERSION "2"
 
 /* Operator files (key sets, revocation lists, the VCI directory) may be longer than a credential
  * but are still bounded before parsing. */
@@ -71,6 +71,7 @@ struct trust {
 	sqlite3_stmt *find_crl;
 	sqlite3_stmt *find_rid;
 	sqlite3_stmt *find_dcc;
+	sqlite3_stmt *find_revoked;
 };
 
 static const char schema[] =
@@ -84,7 +85,10 @@ static const char schema[] =
 	" rid TEXT NOT NULL, before INTEGER NOT NULL, PRIMARY KEY(iss, kid, rid));"
 	"CREATE TABLE IF NOT EXISTS dcc_cert(kid BLOB NOT NULL, der BLOB NOT NULL,"
 	" not_before INTEGER NOT NULL, not_after INTEGER NOT NULL, usage INTEGER NOT NULL,"
-	" country TEXT NOT NULL, PRIMARY KEY(kid, der));";
+	" country TEXT NOT NULL, PRIMARY KEY(kid, der));"
+	"CREATE TABLE IF NOT EXISTS dcc_revoked(hash_type INTEGER NOT NULL, hash BLOB NOT NULL,"
+	" kid BLOB NOT NULL, country TEXT NOT NULL, expires INTEGER NOT NULL,"
+	" PRIMARY KEY(hash_type, hash, kid)) WITHOUT ROWID;";
 
 static void dcc_entry_clear(struct key_cache *c, unsigned i)
 {
@@ -117,7 +121,9 @@ static void finalize_statements(struct trust *t)
 	sqlite3_finalize(t->find_crl);
 	sqlite3_finalize(t->find_rid);
 	sqlite3_finalize(t->find_dcc);
+	sqlite3_finalize(t->find_revoked);
 	t->find_key = t->find_iss = t->find_crl = t->find_rid = t->find_dcc = NULL;
+	t->find_revoked = NULL;
 }
 
 static int prepare_statements(struct trust *t)
@@ -135,7 +141,11 @@ static int prepare_statements(struct trust *t)
 	    sqlite3_prepare_v3(t->db,
 			       "SELECT der, not_before, not_after, usage, country FROM dcc_cert"
 			       " WHERE kid = ?1",
-			       -1, SQLITE_PREPARE_PERSISTENT, &t->find_dcc, NULL) != SQLITE_OK)
+			       -1, SQLITE_PREPARE_PERSISTENT, &t->find_dcc, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(t->db,
+			       "SELECT 1 FROM dcc_revoked WHERE hash_type = ?1 AND hash = ?2"
+			       " AND (kid = ?3 OR kid = x'') LIMIT 1",
+			       -1, SQLITE_PREPARE_PERSISTENT, &t->find_revoked, NULL) != SQLITE_OK)
 		return -EIO;
 	return 0;
 }
@@ -181,50 +191,72 @@ fail_db:
 	return r;
 }
 
-int trust_open_snapshot(const char *path, struct trust **ret)
+/* A new in-memory store holding a copy of the database @src (SQLite's online backup). */
+static int copy_db(sqlite3 *src, struct trust **ret)
 {
 	struct trust *t = NULL;
-	sqlite3 *src = NULL;
 	sqlite3_backup *b;
 	int r;
 
-	r = sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-	if (r != SQLITE_OK) {
-		r = sqlite3_errcode(src) == SQLITE_CANTOPEN ? -ENOENT : -EIO;
-		goto out_src;
-	}
-	sqlite3_busy_timeout(src, 2000);
 	r = trust_open(NULL, &t);
 	if (r < 0)
-		goto out_src;
+		return r;
 	/* The statements refer to the schema of the destination; drop them around the copy. */
 	finalize_statements(t);
 	b = sqlite3_backup_init(t->db, "main", src, "main");
 	if (!b) {
 		r = -EIO;
-		goto out_trust;
+		goto fail;
 	}
 	r = sqlite3_backup_step(b, -1);
 	sqlite3_backup_finish(b);
 	if (r != SQLITE_DONE) {
 		r = r == SQLITE_NOTADB ? -EINVAL : -EIO;
-		goto out_trust;
+		goto fail;
 	}
 	/* An empty or older file still gets today's schema. */
 	if (sqlite3_exec(t->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
 	    prepare_statements(t) < 0) {
 		r = -EINVAL;
-		goto out_trust;
+		goto fail;
 	}
-	sqlite3_close(src);
 	*ret = t;
 	return 0;
 
-out_trust:
+fail:
 	trust_free(t);
-out_src:
+	return r;
+}
+
+int trust_open_snapshot(const char *path, struct trust **ret)
+{
+	sqlite3 *src = NULL;
+	int r;
+
+	r = sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (r != SQLITE_OK) {
+		r = sqlite3_errcode(src) == SQLITE_CANTOPEN ? -ENOENT : -EIO;
+		sqlite3_close(src);
+		return r;
+	}
+	sqlite3_busy_timeout(src, 2000);
+	r = copy_db(src, ret);
 	sqlite3_close(src);
 	return r;
+}
+
+int trust_copy(const struct trust *t, struct trust **ret)
+{
+	return copy_db(t->db, ret);
+}
+
+void trust_replace(struct trust *t, struct trust *from)
+{
+	struct trust old = *t;
+
+	*t = *from;
+	*from = old;
+	trust_free(from);
 }
 
 void trust_free(struct trust *t)
@@ -264,6 +296,21 @@ static int end(struct trust *t, int r)
 	if (r < 0)
 		exec(t->db, "ROLLBACK");
 	return r;
+}
+
+int trust_begin(struct trust *t)
+{
+	return begin(t);
+}
+
+int trust_end(struct trust *t, int r)
+{
+	return end(t, r);
+}
+
+void *trust_revoked_stmt(const struct trust *t)
+{
+	return t->find_revoked;
 }
 
 static int load_json(const char *json, size_t len, json_t **ret)
@@ -766,7 +813,9 @@ int trust_list(const struct trust *t, int (*fn)(const char *json_line, void *use
 		r = list_line(o, fn, userdata);
 	}
 	sqlite3_finalize(st);
-	return r < 0 ? r : 0;
+	if (r < 0)
+		return r;
+	return trust_list_dcc_revocations(t, fn, userdata);
 }
 
 int trust_find_shc_key(const struct trust *t, const char *iss, const char *kid,

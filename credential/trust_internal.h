@@ -12,6 +12,9 @@
  *               PRIMARY KEY(iss, kid, rid))
  *   dcc_cert(kid BLOB, der BLOB, not_before INTEGER, not_after INTEGER, usage INTEGER,
  *            country TEXT, PRIMARY KEY(kid, der))                   -- kid: 8 bytes
+ *   dcc_revoked(hash_type INTEGER, hash BLOB, kid BLOB, country TEXT, expires INTEGER,
+ *               PRIMARY KEY(hash_type, hash, kid))                  -- hash: 16 bytes; kid: 8
+ *                                                                   -- bytes, x'' = any signer
  */
 #ifndef PASSGATE_TRUST_INTERNAL_H
 #define PASSGATE_TRUST_INTERNAL_H
@@ -68,5 +71,32 @@ int trust_dcc_signer(const struct trust *t, const uint8_t *der, size_t len,
 
 /* The store's database handle, for trust_cert.c. Typed void to keep sqlite3.h in the .c files. */
 void *trust_db(const struct trust *t);
+
+/* A transaction of the store's other files (trust_revoke.c): trust_begin() empties the key
+ * cache and begins; trust_end() commits when @r >= 0, else rolls back, and returns @r or the
+ * commit's failure. */
+int trust_begin(struct trust *t);
+int trust_end(struct trust *t, int r);
+
+/* The prepared dcc_revoked lookup (trust_revoke.c), owned by the store. */
+void *trust_revoked_stmt(const struct trust *t);
+
+/*
+ * DCC revocation (the EU gateway's DCC revocation lists, docs/credentials-dcc.md "Revocation"):
+ * is the 16-byte @hash of type @type listed, for the signer @kid (8 bytes) or for any signer?
+ * *ret is false when it is not. 0, or -EIO on a store failure.
+ */
+enum trust_dcc_hash {
+	TRUST_DCC_HASH_UCI = 1,		   /* SHA-256(ci) */
+	TRUST_DCC_HASH_SIGNATURE = 2,	   /* SHA-256(signature; ES256: r only) */
+	TRUST_DCC_HASH_COUNTRYCODEUCI = 3, /* SHA-256(CWT iss ‖ ci) */
+};
+#define TRUST_DCC_HASH_LEN 16
+int trust_dcc_revoked(const struct trust *t, enum trust_dcc_hash type,
+		      const uint8_t hash[TRUST_DCC_HASH_LEN], const uint8_t kid[8], bool *ret);
+
+/* trust_list()'s lines for DCC revocations, one per (country, kid, hash type). */
+int trust_list_dcc_revocations(const struct trust *t,
+			       int (*fn)(const char *json_line, void *userdata), void *userdata);
 
 #endif

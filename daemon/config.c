@@ -59,7 +59,8 @@ struct parser {
 };
 
 static const char *const sections[] = {
-	"venue", "camera", "gpio", "printer", "mqtt", "trust", "scan", "clock", "state", "context",
+	"venue", "camera", "gpio",  "printer", "mqtt",	  "trust",
+	"scan",	 "clock",  "state", "context", "booking",
 };
 
 const char *config_default_programs_dir(void)
@@ -335,6 +336,18 @@ static int set_venue_mode(struct parser *p, const char *v)
 	return 0;
 }
 
+/* The age the child button declares for a child without a booking code (docs/codes.md): the
+ * venue decides, since the programs draw their lines at 6 and 12. */
+static int set_venue_child_button_age(struct parser *p, const char *v)
+{
+	unsigned age;
+	int r = parse_uint_field(p, v, 0, 11, &age);
+
+	if (r >= 0)
+		p->c->venue.child_button_age = (int)age;
+	return r;
+}
+
 /* [camera] */
 
 static int set_camera_source(struct parser *p, const char *v)
@@ -596,6 +609,29 @@ static int set_mqtt_city_key(struct parser *p, const char *v)
 	return 0;
 }
 
+/* [booking] */
+
+static int set_booking_key(struct parser *p, const char *v)
+{
+	struct config *c = p->c;
+	uint8_t(*list)[32];
+	size_t len = strlen(v), n;
+
+	if (c->booking.n_keys >= CONFIG_LIST_MAX)
+		return bad_value(p, "more than %d entries", CONFIG_LIST_MAX);
+	list = reallocarray(c->booking.keys, c->booking.n_keys + 1, sizeof(*list));
+	if (!list) {
+		p->err = -ENOMEM;
+		return -ENOMEM;
+	}
+	c->booking.keys = list;
+	if ((len != 43 && len != 44) ||
+	    b64std_decode_buf(v, len, list[c->booking.n_keys], 32, &n) < 0 || n != 32)
+		return bad_value(p, "expected the base64 of a 32-byte Ed25519 public key");
+	c->booking.n_keys++;
+	return 0;
+}
+
 /* [trust] */
 
 static int set_trust_jwks(struct parser *p, const char *v)
@@ -702,6 +738,7 @@ static const struct key keys[] = {
 	{ "venue", "timezone", set_venue_timezone, false },
 	{ "venue", "benefit", set_venue_benefit, false },
 	{ "venue", "mode", set_venue_mode, false },
+	{ "venue", "child_button_age", set_venue_child_button_age, false },
 	{ "camera", "source", set_camera_source, false },
 	{ "camera", "dir_interval_ms", set_camera_dir_interval_ms, false },
 	{ "gpio", "backend", set_gpio_backend, false },
@@ -730,6 +767,7 @@ static const struct key keys[] = {
 	{ "mqtt", "connect_timeout_s", set_mqtt_connect_timeout_s, false },
 	{ "mqtt", "username", set_mqtt_username, false },
 	{ "mqtt", "password", set_mqtt_password, false },
+	{ "booking", "key", set_booking_key, true },
 	{ "trust", "jwks", set_trust_jwks, true },
 	{ "trust", "cert", set_trust_cert, true },
 	{ "trust", "default", set_trust_default, false },
@@ -758,21 +796,44 @@ static size_t key_index(const char *section, const char *name)
 	return n_keys;
 }
 
+/*
+ * One line into @str (at most @num - 1 bytes with the newline), like fgets, but a NUL byte is
+ * an error rather than the silent end of the line (a line starting with NUL would otherwise
+ * read as empty and hide what follows it). Returns the length, 0 at the end of the file, -1 on
+ * an error already recorded.
+ */
+static int read_line(struct parser *p, char *str, int num)
+{
+	int n = 0, ch = 0;
+
+	while (n < num - 1 && ch != '\n' && (ch = getc(p->f)) != EOF) {
+		if (ch == '\0') {
+			fail_at(p, p->lineno + 1, "NUL byte at column %d", n + 1);
+			return -1;
+		}
+		str[n++] = (char)ch;
+	}
+	str[n] = '\0';
+	return n;
+}
+
 /* ini_reader: fgets that counts lines and stops inih at a line it would misread. */
 static char *reader(char *str, int num, void *stream)
 {
 	struct parser *p = stream;
 	const char *s;
-	size_t len;
+	int len;
 
 	if (p->stop || p->err)
 		return NULL;
-	if (!fgets(str, num, p->f))
+	len = read_line(p, str, num);
+	if (len <= 0) {
+		p->stop = len < 0;
 		return NULL;
+	}
 	p->lineno++;
-	len = strlen(str);
-	if (len > 0 && str[len - 1] != '\n' && !feof(p->f)) {
-		fail_at(p, p->lineno, "line longer than %d characters or with a NUL byte", num - 2);
+	if (str[len - 1] != '\n' && !feof(p->f)) {
+		fail_at(p, p->lineno, "line longer than %d characters", num - 2);
 		p->stop = true;
 		return NULL;
 	}
@@ -829,6 +890,19 @@ static int add_context(struct parser *p, const char *name, const char *value)
 	return 0;
 }
 
+/* A value the setter refused that holds " #": say that '#' starts a comment only at the start
+ * of a line (libinih reads "key = value # note" as the value "value # note"). */
+static void comment_hint(struct parser *p, const char *value)
+{
+	size_t at;
+
+	if (!p->err_buf || (!strstr(value, " #") && !strstr(value, "\t#")))
+		return;
+	at = strlen(p->err_buf);
+	append(p, &at,
+	       " (a comment must be on a line of its own: '#' after a value is part of it)");
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parser *p = user;
@@ -859,7 +933,11 @@ static int handler(void *user, const char *section, const char *name, const char
 	}
 	p->seen[i] = p->lineno;
 	p->key = &keys[i];
-	return keys[i].set(p, value) < 0 ? 0 : 1;
+	if (keys[i].set(p, value) < 0) {
+		comment_hint(p, value);
+		return 0;
+	}
+	return 1;
 }
 
 static unsigned seen_line(const struct parser *p, const char *section, const char *name)
@@ -951,6 +1029,7 @@ static struct config *config_defaults(const char *path)
 	c->venue.timezone = strdup(CONFIG_DEFAULT_TIMEZONE);
 	c->venue.benefit = strdup("");
 	c->venue.mode = CONFIG_MODE_SELF;
+	c->venue.child_button_age = -1;
 	c->camera.source = CONFIG_CAMERA_LIBCAMERA;
 	c->camera.dir = strdup("");
 	c->gpio.backend = CONFIG_GPIO_GPIOD;
@@ -1025,6 +1104,7 @@ void config_free(struct config *c)
 		explicit_bzero(c->mqtt.password, strlen(c->mqtt.password));
 		free(c->mqtt.password);
 	}
+	free(c->booking.keys);
 	for (size_t i = 0; i < c->trust.n_jwks; i++) {
 		free(c->trust.jwks[i].issuer);
 		free(c->trust.jwks[i].file);
@@ -1043,6 +1123,43 @@ void config_free(struct config *c)
 	free(c);
 }
 
+/*
+ * Open the configuration: a regular file of at most CONFIG_FILE_MAX bytes. A device, a FIFO or
+ * a directory is refused before a byte is read (`--config /dev/zero` would never end).
+ */
+static int open_regular(const char *path, FILE **ret, char err[CONFIG_ERROR_MAX])
+{
+	struct stat st;
+	FILE *f = fopen(path, "re");
+	int r;
+
+	if (!f) {
+		r = -errno;
+		if (err)
+			snprintf(err, CONFIG_ERROR_MAX, "%s: %s", path, strerror(errno));
+		return r;
+	}
+	if (fstat(fileno(f), &st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = -EINVAL;
+	else if (st.st_size > CONFIG_FILE_MAX)
+		r = -EFBIG;
+	else
+		r = 0;
+	if (r < 0) {
+		if (err)
+			snprintf(err, CONFIG_ERROR_MAX, "%s: %s", path,
+				 r == -EINVAL  ? "not a regular file"
+				 : r == -EFBIG ? "larger than 1 MiB"
+					       : strerror(-r));
+		fclose(f);
+		return r;
+	}
+	*ret = f;
+	return 0;
+}
+
 int config_load(const char *path, struct config **ret, char err[CONFIG_ERROR_MAX])
 {
 	struct parser p = { .path = path, .err_buf = err };
@@ -1059,13 +1176,9 @@ int config_load(const char *path, struct config **ret, char err[CONFIG_ERROR_MAX
 		r = -ENOMEM;
 		goto free_parser;
 	}
-	p.f = fopen(path, "re");
-	if (!p.f) {
-		r = -errno;
-		if (err)
-			snprintf(err, CONFIG_ERROR_MAX, "%s: %s", path, strerror(errno));
+	r = open_regular(path, &p.f, err);
+	if (r < 0)
 		goto free_parser;
-	}
 	r = ini_parse_stream(reader, &p, handler, &p);
 	if (!p.err && ferror(p.f))
 		fail_at(&p, p.lineno, "read error");

@@ -24,6 +24,7 @@
 #define CONFIG_DEFAULT_TIMEZONE	 "Asia/Tokyo"
 #define CONFIG_DEFAULT_STATE_DIR "/var/lib/passgate"
 #define CONFIG_ERROR_MAX	 512 /* bytes of a "file:line: reason" message, NUL included */
+#define CONFIG_FILE_MAX		 (1024 * 1024) /* a longer configuration file is refused */
 #define CONFIG_LINE_NAME_MAX	 32
 #define CONFIG_ID_MAX		 64  /* venue, city and kiosk ids: MQTT topic levels */
 #define CONFIG_LIST_MAX		 256 /* [trust] jwks and cert entries, each */
@@ -93,6 +94,7 @@ struct config {
 		char *timezone;	    /* IANA name under /usr/share/zoneinfo; default Asia/Tokyo */
 		char *benefit;	    /* receipt text for admitted visitors; "" */
 		enum config_mode mode;
+		int child_button_age; /* the age the child button declares; -1 = not set */
 	} venue;
 
 	struct {
@@ -137,6 +139,11 @@ struct config {
 		size_t n_certs;
 		bool use_default; /* default = yes: also trust the shipped issuer keys */
 	} trust;
+
+	struct {
+		uint8_t (*keys)[32]; /* Ed25519 public keys whose booking codes are accepted */
+		size_t n_keys;
+	} booking;
 
 	struct {
 		unsigned repeat_holdoff_s;  /* 1..3600, default 5 */

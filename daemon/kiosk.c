@@ -1,26 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kiosk.c - the scan pipeline: frame -> decode -> verify -> rules -> actuate -> receipt -> event
- * (DESIGN.md "One scan, end to end"). scan() reads top to bottom as that list does.
+ * kiosk.c - the scan path: frame -> decode -> verify -> pass-back -> rules -> lights and relay
+ * -> receipt -> event (DESIGN.md "One scan, end to end"). kiosk_scan() reads top to bottom as
+ * that list does, with one wall-clock `now` and one monotonic `mono` per scan, so that
+ * verification, rules, receipt and event all see the same instant.
  *
- * Around it sit the pieces a door needs:
+ * Around it sit the pieces a door needs, each in its own file:
  *  - one decision per QR presented: the same text within [scan] repeat_holdoff_s is the same
- *    presentation (a QR stays in view for many frames);
+ *    presentation (a QR stays in view for many frames; passback.h);
  *  - pass-back: a credential admitted here within [scan] passback_window_s is denied
  *    `already-checked-in` (a screenshot handed back over the gate). It is keyed on who the
  *    credential is for (name and birth date: identity()), not on the QR text, so that
  *    another encoding of the card, or the holder's other card, is caught too;
  *  - fail closed: an unsynchronized clock or a missing program is a deny with its reason, and
- *    the retained status says why;
- *  - sessions: people who arrive together. A session opens with the first scan and stays open
- *    for SESSION_WINDOW_S after the last member. The child button judges a child (without a
- *    credential) against the guardian admitted in it: within CHILD_WINDOW_S of that admission
- *    and for at most CHILD_MAX_PER_ADULT children each, so that the button is no free pass.
- *    When the session closes, the program's group policy may turn admitted members into
- *    `group-member-failed`: those revised decisions are recorded as events (the city's
- *    record), never signalled or printed, since the party has long gone through;
+ *    the retained status says why (clockguard.h);
+ *  - party sessions and the child button's guardian (session.h), closed by their own deadline;
+ *  - what the gate judges under: trust, program, context, the city's alert (venue.h);
+ *  - the devices on the loop (devices.h) and the way to the city (reporter.h);
  *  - the staff button records a paper certificate the staff checked: admit `staff-verified`,
- *    in `[venue] mode = staff` only (a self-service gate has no staff to press it).
+ *    in `[venue] mode = staff` only (a self-service gate has no staff to press it);
+ *  - the codes a party shows besides certificates (docs/codes.md, party.h): a booking code
+ *    opens the party's session with its context, or is denied with its reason (a signal and a
+ *    receipt, no event: it is nobody's check); the previous night's receipt code is offered to
+ *    the next credential, or ignored. Why a code was refused or ignored is a debug line, like
+ *    the decisions (its journal time would be a visit's). Every admit receipt carries this
+ *    kiosk's signed receipt code and its short code.
  *
  * Personal data (struct cred) lives on the stack of one scan, or in the open session's member
  * list, and is wiped when done. Decisions are logged at debug level only (`passgated -v`):
@@ -34,74 +38,42 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
-
 #include "credential/cred.h"
-#include "credential/trust.h"
 #include "credential/verify.h"
-#include "events/cityupdate.h"
 #include "daemon/clockguard.h"
 #include "daemon/config.h"
-#include "daemon/hwconfig.h"
+#include "daemon/devices.h"
 #include "daemon/kiosk.h"
 #include "daemon/log.h"
 #include "daemon/loop.h"
+#include "daemon/party.h"
 #include "daemon/passback.h"
 #include "daemon/reporter.h"
-#include "hal/camera.h"
-#include "hal/gpio.h"
-#include "hal/image.h"
-#include "hal/printer.h"
-#include "hal/qr_decode.h"
-#include "hal/receipt.h"
+#include "daemon/session.h"
+#include "daemon/venue.h"
+#include "events/events.h"
+#include "events/receiptkeys.h"
+#include "events/receiptsigner.h"
+#include "events/signedcode.h"
 #include "rules/judge.h"
+#include "rules/program.h"
 
-#define USEC_PER_SEC	    1000000ull
-#define SESSION_WINDOW_S    30	/* a party's members follow each other within this */
-#define CHILD_BUTTON_AGE    "6" /* a child under 12; 6 is the stricter side of the under-6 rules */
-#define TRUST_FILE_MAX	    (1024 * 1024)
-#define CHILD_WINDOW_S	    30 /* the child button counts this long after a guardian's admission */
-#define CHILD_MAX_PER_ADULT 4
-#define IDENTITY_MAX	    (2 * CRED_NAME_MAX + CRED_DATE_MAX + 2)
-#define STATUS_MAX	    256
-
-struct member {
-	struct cred cred; /* personal data: wiped when the session closes */
-	bool has_cred;
-};
-
-struct session {
-	struct rules_session *rules;
-	uint64_t until;		   /* CLOCK_MONOTONIC µs when it closes */
-	uint64_t adult_admitted;   /* when an adult was last admitted in it, 0 = never */
-	unsigned adults, children; /* admitted adults; children judged by the button */
-	size_t n;
-	struct member members[RULES_SESSION_MAX];
-};
+#define USEC_PER_SEC 1000000ull
+#define IDENTITY_MAX (2 * CRED_NAME_MAX + CRED_DATE_MAX + 2)
+#define STATUS_MAX   256
 
 struct kiosk {
 	const struct config *cfg;
 	struct loop *loop;
 
-	struct trust *trust;
-	struct rules_catalog *catalog;
-	struct rules_program *city_program; /* a city update of our program, if any */
-	const struct rules_program *program;
-	struct rules_context *venue_ctx; /* [context], then the city's alert level */
-	int alert_level;		 /* the city's last alert, -1: none yet */
-	const char *restrictions;	 /* with it: "none", "priority" or "emergency" */
-
+	struct venue *venue;
+	struct sessions *sessions;
 	struct clockguard *clock;
 	struct passback *holdoff, *passback;
-	struct hal_qr *qr;
-	struct hal_camera *camera;
-	struct hal_gpio *gpio;
-	struct hal_printer *printer;
-	struct hal_receipt_format receipt; /* from [printer] (hwconfig.h) */
+	struct devices *devices;
 	struct reporter *reporter;
-	struct loop_module *camera_mod, *gpio_mod, *printer_mod, *session_mod;
+	struct receiptsigner *signer; /* signs the receipt codes printed here */
 
-	struct session *session;
 	uint64_t scans, admitted, denied, revised;
 	const char *closed; /* why every scan is denied now (fail closed), or NULL */
 };
@@ -110,11 +82,13 @@ struct kiosk {
 
 static void fixed_decision(struct kiosk *k, enum rules_reason why, struct rules_decision *d)
 {
+	const struct rules_program *p = venue_program(k->venue);
+
 	memset(d, 0, sizeof(*d));
 	d->admit = rules_reason_admits(why);
 	d->n_reasons = 1;
 	d->reasons[0] = why;
-	d->program = k->program ? rules_program_id(k->program) : k->cfg->venue.program;
+	d->program = p ? rules_program_id(p) : k->cfg->venue.program;
 }
 
 static void local_time(int64_t now, char *buf, size_t size)
@@ -126,11 +100,50 @@ static void local_time(int64_t now, char *buf, size_t size)
 		snprintf(buf, size, "%" PRId64, now);
 }
 
-static void print_receipt(struct kiosk *k, const struct rules_decision *d)
+/*
+ * The receipt code of an admission (receiptcode.h): this kiosk, the local date and slot, the
+ * visit code of today's day key (zeros without one), the trip for lodging programs, and the
+ * holder binding of @c (a credential-less member, a child, gets a random binding that no
+ * certificate matches). *ret_text is freed by the caller; @short_code gets the short code.
+ */
+static int receipt_code(struct kiosk *k, const struct rules_decision *d, const struct cred *c,
+			const struct sessions_trip *trip, int64_t now, char **ret_text,
+			char short_code[RECEIPTCODE_SHORT_LEN])
+{
+	struct receiptcode rc = { 0 };
+	time_t t = (time_t)now;
+	struct tm tm;
+	int e;
+
+	if (!k->cfg->mqtt.kiosk[0] || !localtime_r(&t, &tm) ||
+	    !strftime(rc.date, sizeof(rc.date), "%Y-%m-%d", &tm))
+		return -ENODATA; /* a kiosk the city does not know signs nothing */
+	snprintf(rc.venue, sizeof(rc.venue), "%s", k->cfg->venue.id);
+	snprintf(rc.kiosk, sizeof(rc.kiosk), "%s", k->cfg->mqtt.kiosk);
+	snprintf(rc.program, sizeof(rc.program), "%s", d->program);
+	snprintf(rc.kind, sizeof(rc.kind), "%s", d->kind ? d->kind : "");
+	rc.slot = now / EVENTS_SLOT_SECONDS;
+	if (trip && trip->night) {
+		snprintf(rc.trip_start, sizeof(rc.trip_start), "%s", trip->trip_start);
+		rc.night = trip->night;
+	}
+	(void)reporter_visit_code(k->reporter, now, rc.vc);
+	if (!c || receiptcode_bind(&rc, c) < 0)
+		receiptcode_unbound(&rc);
+	e = receiptcode_short(&rc, (unsigned)(tm.tm_hour * 60 + tm.tm_min) / 10, short_code);
+	/* @tm is of the process's zone, which main() sets to [venue] timezone. */
+	if (e >= 0)
+		e = receiptsigner_issue(k->signer, &rc, ret_text);
+	explicit_bzero(&rc, sizeof(rc));
+	return e;
+}
+
+static void print_receipt(struct kiosk *k, const struct rules_decision *d, const struct cred *cr,
+			  const struct sessions_trip *trip, int64_t now)
 {
 	const struct config *c = k->cfg;
 	enum rules_reason why = d->reasons[0];
-	char when[64];
+	char when[64], short_code[RECEIPTCODE_SHORT_LEN], *code = NULL;
 	struct hal_receipt r = {
 		.venue = c->venue.name[0] ? c->venue.name : c->venue.id,
 		.time = when,
@@ -140,13 +153,11 @@ static void print_receipt(struct kiosk *k, const struct rules_decision *d)
 		.program = d->program,
 		.kiosk = c->mqtt.kiosk[0] ? c->mqtt.kiosk : NULL,
 	};
-	uint8_t *data = NULL;
-	size_t len = 0;
 	int e;
 
 	if (c->printer.kind == CONFIG_PRINTER_NONE)
 		return;
-	local_time((int64_t)time(NULL), when, sizeof(when));
+	local_time(now, when, sizeof(when));
 	if (why == RULES_R_STAFF_VERIFIED) {
 		r.kind = HAL_RECEIPT_STAFF;
 	} else if (d->admit) {
@@ -154,6 +165,14 @@ static void print_receipt(struct kiosk *k, const struct rules_decision *d)
 		/* The venue's own benefit first; else the program's receipt text (seed 000). */
 		r.benefit = c->venue.benefit[0] ? c->venue.benefit : d->benefit[RULES_LANG_JA];
 		r.benefit_en = c->venue.benefit[0] ? NULL : d->benefit[RULES_LANG_EN];
+		if (trip && trip->night) {
+			r.trip_start = trip->trip_start;
+			r.night = trip->night;
+		}
+		if (receipt_code(k, d, cr, trip, now, &code, short_code) >= 0) {
+			r.qr = code;
+			r.short_code = short_code;
+		}
 	} else if (d->referral[RULES_LANG_JA] || d->referral[RULES_LANG_EN]) {
 		r.kind = HAL_RECEIPT_POSITIVE;
 		r.referral = d->referral[RULES_LANG_JA];
@@ -161,13 +180,10 @@ static void print_receipt(struct kiosk *k, const struct rules_decision *d)
 	} else {
 		r.kind = HAL_RECEIPT_DENY;
 	}
-	e = hal_receipt_build(&r, &k->receipt, &data, &len);
-	if (e >= 0)
-		e = hal_printer_submit(k->printer, data, len);
-	free(data);
+	e = devices_print(k->devices, &r);
 	if (e < 0)
 		log_warning("receipt not printed: %s", strerror(-e));
-	(void)loop_module_update(k->printer_mod);
+	free(code);
 }
 
 static void update_status(struct kiosk *k)
@@ -193,11 +209,10 @@ static void update_status(struct kiosk *k)
  * before anything is sent) and the debug log line.
  */
 static void record(struct kiosk *k, const struct rules_decision *d, const struct cred *c,
-		   const char *format)
+		   const char *format, int64_t now)
 {
 	const char *reasons[RULES_MAX_REASONS];
 	char list[128] = "";
-	int64_t now = (int64_t)time(NULL);
 	struct events_check ev = {
 		.venue = k->cfg->venue.id,
 		.program = d->program,
@@ -235,7 +250,7 @@ static enum hal_gpio_pattern pattern_for(const struct kiosk *k, const struct rul
 	case RULES_R_INTERNAL_ERROR:
 		return HAL_PATTERN_FAULT;
 	case RULES_R_PROGRAM_INACTIVE:
-		return k->program ? HAL_PATTERN_DENY : HAL_PATTERN_FAULT;
+		return venue_program(k->venue) ? HAL_PATTERN_DENY : HAL_PATTERN_FAULT;
 	default:
 		return HAL_PATTERN_DENY;
 	}
@@ -246,12 +261,11 @@ static enum hal_gpio_pattern pattern_for(const struct kiosk *k, const struct rul
  * relay first (within one frame time), then the receipt, then the record for the city.
  */
 static void conclude(struct kiosk *k, const struct rules_decision *d, const struct cred *c,
-		     const char *format)
+		     const char *format, const struct sessions_trip *trip, int64_t now)
 {
-	(void)hal_gpio_signal(k->gpio, pattern_for(k, d));
-	(void)loop_module_update(k->gpio_mod);
-	print_receipt(k, d);
-	record(k, d, c, format);
+	(void)devices_signal(k->devices, pattern_for(k, d));
+	print_receipt(k, d, c, trip, now);
+	record(k, d, c, format, now);
 	if (d->admit)
 		k->admitted++;
 	else
@@ -259,115 +273,22 @@ static void conclude(struct kiosk *k, const struct rules_decision *d, const stru
 	update_status(k);
 }
 
-/* ---- sessions ---- */
-
-/* Frees @s, wiping the members' personal data; the caller has taken it out of the kiosk. */
-static void session_free(struct session *s)
-{
-	rules_session_free(s->rules);
-	explicit_bzero(s, sizeof(*s));
-	free(s);
-}
-
-static void session_close(struct kiosk *k)
-{
-	struct session *s = k->session;
-	struct rules_decision d;
-	bool all = true;
-
-	if (!s)
-		return;
-	k->session = NULL;
-	/* Even when the group policy could not be evaluated the members are read: the session
-	 * then fails closed and marks every admission revised. */
-	(void)rules_session_close(s->rules, &all);
-	for (size_t i = 0; i < s->n; i++) {
-		const struct member *m = &s->members[i];
-
-		if (rules_session_member(s->rules, i, &d) < 0 || d.admit ||
-		    d.reasons[0] != RULES_R_GROUP_MEMBER_FAILED)
-			continue;
-		/* The party has gone through: a revision is a record, not a signal or a receipt. */
-		record(k, &d, m->has_cred ? &m->cred : NULL,
-		       m->has_cred ? cred_format_name(m->cred.format) : NULL);
-		k->revised++;
-	}
-	session_free(s);
-	(void)loop_module_update(k->session_mod);
-}
-
-/* The open session, or a new one; NULL when there is no program or no memory. */
-static struct session *session_get(struct kiosk *k, uint64_t mono)
-{
-	struct session *s = k->session;
-
-	if (s && mono < s->until && s->n < RULES_SESSION_MAX)
-		return s;
-	session_close(k);
-	if (!k->program)
-		return NULL;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return NULL;
-	if (rules_session_new(k->program, k->cfg->venue.timezone, k->venue_ctx, &s->rules) < 0) {
-		free(s);
-		return NULL;
-	}
-	k->session = s;
-	return s;
-}
-
-static int session_dispatch(void *userdata, uint32_t revents, uint64_t now_usec)
+/* A party session closed and its group policy revised a member: a record, not a signal. */
+static void on_revised(const struct rules_decision *d, const struct cred *c, void *userdata)
 {
 	struct kiosk *k = userdata;
 
-	(void)revents;
-	if (k->session && now_usec >= k->session->until)
-		session_close(k);
-	return 0;
-}
-
-static uint64_t session_deadline(void *userdata)
-{
-	struct kiosk *k = userdata;
-
-	return k->session ? k->session->until : LOOP_NO_DEADLINE;
-}
-
-static const struct loop_module_ops session_ops = {
-	.name = "session",
-	.dispatch = session_dispatch,
-	.deadline = session_deadline,
-	.accuracy_usec = 100 * 1000,
-};
-
-/* Judge one member of session @s: @c (may be NULL) and the member's own keys (a child). */
-static int judge_member(struct kiosk *k, struct session *s, const struct cred *c,
-			enum cred_status status, const struct rules_context *person, uint64_t mono,
-			struct rules_decision *d)
-{
-	int e;
-
-	e = rules_session_judge(s->rules, c, status, (int64_t)time(NULL), person, d);
-	if (e < 0)
-		return e;
-	if (person) {
-		s->children++;
-	} else if (d->admit) {
-		s->adults++;
-		s->adult_admitted = mono;
-	}
-	if (c && status == CRED_OK) {
-		s->members[s->n].cred = *c;
-		s->members[s->n].has_cred = true;
-	}
-	s->n++;
-	s->until = mono + SESSION_WINDOW_S * USEC_PER_SEC;
-	(void)loop_module_update(k->session_mod);
-	return 0;
+	record(k, d, c, c ? cred_format_name(c->format) : NULL, (int64_t)time(NULL));
+	k->revised++;
 }
 
 /* ---- the scan path ---- */
+
+static void set_closed(struct kiosk *k, const char *why, const char *reason_code)
+{
+	k->closed = why;
+	reporter_set_judging(k->reporter, reason_code);
+}
 
 /* Fail closed before looking at the credential: the clock and the program (DESIGN.md). */
 static bool gate_closed(struct kiosk *k, struct rules_decision *d)
@@ -377,19 +298,16 @@ static bool gate_closed(struct kiosk *k, struct rules_decision *d)
 	if (clockguard_check(k->clock, &changed) == -EAGAIN) {
 		if (changed)
 			log_warning("clock unsynchronized: every scan is denied until it is");
-		k->closed = "clock unsynchronized";
-		reporter_set_judging(k->reporter, CLOCKGUARD_REASON);
+		set_closed(k, "clock unsynchronized", CLOCKGUARD_REASON);
 		fixed_decision(k, RULES_R_CLOCK_UNSYNCHRONIZED, d);
 		return true;
 	}
-	if (!k->program) {
-		k->closed = "program missing";
-		reporter_set_judging(k->reporter, "program-missing");
+	if (!venue_program(k->venue)) {
+		set_closed(k, "program missing", "program-missing");
 		fixed_decision(k, RULES_R_PROGRAM_INACTIVE, d);
 		return true;
 	}
-	k->closed = NULL;
-	reporter_set_judging(k->reporter, NULL);
+	set_closed(k, NULL, NULL);
 	return false;
 }
 
@@ -419,25 +337,94 @@ static int identity(const struct cred *c, const char *text, size_t len, uint8_t 
 	return n < 0 || (size_t)n >= size ? -EINVAL : n;
 }
 
-static void scan(struct kiosk *k, const char *text, size_t len, uint64_t mono)
+/*
+ * A booking code (party.h): accepted, the party's session opens with its context and nothing
+ * else happens; refused, the visitor sees a denial with its reason (light and receipt), but no
+ * event is recorded, since nobody was checked, and no session is touched.
+ */
+static int scan_booking(struct kiosk *k, const char *text, size_t len, uint64_t mono, int64_t now,
+			struct rules_decision *ret)
+{
+	const struct config *c = k->cfg;
+	struct sessions_venue terms;
+	struct rules_decision d;
+	struct bookingcode b;
+	enum rules_reason why;
+	int e;
+
+	e = party_booking_read(text, len, (const uint8_t(*)[32])c->booking.keys, c->booking.n_keys,
+			       c->venue.id, c->venue.timezone, now, &b, &why);
+	if (e >= 0) {
+		venue_session_terms(k->venue, &terms);
+		e = sessions_open_booking(k->sessions, &terms, &b, now, mono);
+		why = RULES_R_INTERNAL_ERROR;
+	}
+	if (e >= 0) {
+		log_debug("booking code: a party of %u", b.party);
+		explicit_bzero(&b, sizeof(b));
+		return 2;
+	}
+	log_debug("booking code refused: %s", party_error(e));
+	fixed_decision(k, why, &d);
+	(void)devices_signal(k->devices, pattern_for(k, &d));
+	print_receipt(k, &d, NULL, NULL, now);
+	k->denied++;
+	update_status(k);
+	if (ret)
+		*ret = d;
+	return 1;
+}
+
+/* A receipt code of the previous night (party.h): offered to the next credential, or ignored
+ * with its reason in the log. No light, no receipt, no event. */
+static int scan_receipt(struct kiosk *k, const char *text, size_t len, uint64_t mono, int64_t now)
+{
+	struct sessions_venue terms;
+	struct receiptcode rc;
+	int e;
+
+	venue_session_terms(k->venue, &terms);
+	e = party_receipt_read(text, len, receiptkeys_lookup, venue_receipt_keys(k->venue),
+			       terms.program, terms.tz, now, &rc);
+	if (e >= 0)
+		e = sessions_offer_receipt(k->sessions, &terms, &rc, mono);
+	if (e < 0)
+		log_debug("receipt code ignored: %s", party_error(e));
+	else
+		log_debug("receipt code: trip from %s", rc.trip_start);
+	explicit_bzero(&rc, sizeof(rc));
+	return 2;
+}
+
+int kiosk_scan(struct kiosk *k, const char *text, size_t len, uint64_t mono, int64_t now,
+	       struct rules_decision *ret)
 {
 	struct cred cred;
 	enum cred_status status = CRED_E_UNREADABLE;
 	struct rules_decision d;
+	struct sessions_venue terms;
+	struct sessions_trip trip = { 0 };
 	const char *format = NULL;
 	uint8_t who[IDENTITY_MAX];
 	int who_len = -1, seen = 0;
-	struct session *s;
 	bool verified = false;
 
 	if (passback_seen(k->holdoff, text, len, mono) == 1)
-		return; /* still the same presentation */
+		return 0; /* still the same presentation */
 	k->scans++;
 
 	memset(&cred, 0, sizeof(cred));
 	if (gate_closed(k, &d))
 		goto decided;
-	if (cred_verify(k->trust, text, len, (int64_t)time(NULL), &cred, &status) < 0) {
+	switch (party_code_kind(text, len)) {
+	case PARTY_BOOKING:
+		return scan_booking(k, text, len, mono, now, ret);
+	case PARTY_RECEIPT:
+		return scan_receipt(k, text, len, mono, now);
+	case PARTY_NONE:
+		break;
+	}
+	if (cred_verify(venue_trust(k->venue), text, len, now, &cred, &status) < 0) {
 		fixed_decision(k, RULES_R_INTERNAL_ERROR, &d);
 		goto decided;
 	}
@@ -453,16 +440,22 @@ static void scan(struct kiosk *k, const char *text, size_t len, uint64_t mono)
 			       &d);
 		goto decided;
 	}
-	s = session_get(k, mono);
-	if (!s || judge_member(k, s, verified ? &cred : NULL, status, NULL, mono, &d) < 0)
+	venue_session_terms(k->venue, &terms);
+	if (sessions_judge(k->sessions, &terms, verified ? &cred : NULL, status, now, mono, &d,
+			   &trip) < 0)
 		fixed_decision(k, RULES_R_INTERNAL_ERROR, &d);
+	if (trip.receipt == -EPERM)
+		log_debug("receipt code ignored: %s", party_error(-EPERM));
 	if (d.admit && who_len >= 0)
 		(void)passback_insert(k->passback, who, (size_t)who_len, mono);
 
 decided:
-	conclude(k, &d, verified ? &cred : NULL, format);
+	conclude(k, &d, verified ? &cred : NULL, format, &trip, now);
 	explicit_bzero(who, sizeof(who));
 	cred_wipe(&cred);
+	if (ret)
+		*ret = d;
+	return 1;
 }
 
 static void on_frame(const struct hal_frame *f, void *userdata)
@@ -478,11 +471,11 @@ static void on_frame(const struct hal_frame *f, void *userdata)
 		log_debug("frame %" PRIu64 " at %" PRIu64, f->sequence,
 			  (uint64_t)((uint64_t)ts.tv_sec * USEC_PER_SEC +
 				     (uint64_t)ts.tv_nsec / 1000u));
-	e = hal_qr_decode(k->qr, f->luma, f->width, f->height, f->stride, &text, &len);
+	e = devices_decode(k->devices, f, &text, &len);
 	if (e < 0)
 		log_warning("decoder: %s", strerror(-e));
 	if (e == 1)
-		scan(k, text, len, loop_now(k->loop));
+		(void)kiosk_scan(k, text, len, loop_now(k->loop), (int64_t)time(NULL), NULL);
 	if (text) {
 		explicit_bzero(text, len);
 		free(text);
@@ -492,389 +485,72 @@ static void on_frame(const struct hal_frame *f, void *userdata)
 /* ---- buttons ---- */
 
 /*
- * A child without a certificate, with the guardian just admitted. Outside the guardian's
- * window, or beyond CHILD_MAX_PER_ADULT children each, the child is judged without a
+ * A child without a certificate, with the guardian just admitted (session.h). Outside the
+ * guardian's window, or beyond the children allowed per adult, the child is judged without a
  * cohabiting guardian (and so needs a test under every program).
  */
-static void child_button(struct kiosk *k)
+static void child_button(struct kiosk *k, uint64_t mono, int64_t now)
 {
-	struct rules_context *person = NULL;
 	struct rules_decision d;
-	uint64_t mono = loop_now(k->loop);
-	struct session *s;
-	bool guardian;
+	struct sessions_venue terms;
 
 	k->scans++;
 	if (gate_closed(k, &d))
 		goto decided;
-	s = session_get(k, mono);
-	guardian = s && s->adult_admitted &&
-		   mono - s->adult_admitted <= CHILD_WINDOW_S * USEC_PER_SEC &&
-		   s->children < CHILD_MAX_PER_ADULT * s->adults;
-	if (!s || rules_context_new(&person) < 0 ||
-	    rules_context_set(person, k->program, "age", CHILD_BUTTON_AGE) < 0 ||
-	    rules_context_set(person, k->program, "guardian", guardian ? "cohabiting" : "none") <
-		    0 ||
-	    judge_member(k, s, NULL, CRED_OK, person, mono, &d) < 0)
+	venue_session_terms(k->venue, &terms);
+	if (sessions_judge_child(k->sessions, &terms, now, mono, &d) < 0)
 		fixed_decision(k, RULES_R_INTERNAL_ERROR, &d);
 decided:
-	rules_context_free(person);
-	conclude(k, &d, NULL, NULL);
+	conclude(k, &d, NULL, NULL, NULL, now);
+}
+
+static void staff_button(struct kiosk *k, int64_t now)
+{
+	struct rules_decision d;
+
+	if (k->cfg->venue.mode != CONFIG_MODE_STAFF) {
+		log_warning("staff button ignored: [venue] mode = self has no staff");
+		return;
+	}
+	log_debug("staff button: paper certificate checked by staff");
+	k->scans++;
+	if (!gate_closed(k, &d))
+		fixed_decision(k, RULES_R_STAFF_VERIFIED, &d);
+	conclude(k, &d, NULL, NULL, NULL, now);
 }
 
 static void on_button(enum hal_gpio_button b, void *userdata)
 {
 	struct kiosk *k = userdata;
-	struct rules_decision d;
+	int64_t now = (int64_t)time(NULL);
 
 	switch (b) {
 	case HAL_BUTTON_CHILD:
 		log_debug("child button");
-		child_button(k);
+		child_button(k, loop_now(k->loop), now);
 		break;
 	case HAL_BUTTON_STAFF:
-		if (k->cfg->venue.mode != CONFIG_MODE_STAFF) {
-			log_warning("staff button ignored: [venue] mode = self has no staff");
-			break;
-		}
-		log_debug("staff button: paper certificate checked by staff");
-		k->scans++;
-		if (!gate_closed(k, &d))
-			fixed_decision(k, RULES_R_STAFF_VERIFIED, &d);
-		conclude(k, &d, NULL, NULL);
+		staff_button(k, now);
 		break;
 	case HAL_BUTTON_N:
 		break;
 	}
 }
 
-/* ---- hal modules on the loop ---- */
-
-/* hal/ and the loop share the clock (CLOCK_MONOTONIC µs) and the "never" value, so a hal
- * module's deadline is the loop module's deadline as it is. */
-_Static_assert(HAL_NO_DEADLINE == LOOP_NO_DEADLINE, "hal and loop agree on 'no deadline'");
-
-static int camera_fd(void *userdata)
-{
-	return hal_camera_fd(((struct kiosk *)userdata)->camera);
-}
-
-static int camera_dispatch(void *userdata, uint32_t revents, uint64_t now_usec)
-{
-	struct kiosk *k = userdata;
-
-	(void)revents;
-	(void)now_usec;
-	return hal_camera_dispatch(k->camera, on_frame, k);
-}
-
-static uint64_t camera_deadline(void *userdata)
-{
-	return hal_camera_deadline(((struct kiosk *)userdata)->camera);
-}
-
-static const struct loop_module_ops camera_ops = {
-	.name = "camera",
-	.fd = camera_fd,
-	.dispatch = camera_dispatch,
-	.deadline = camera_deadline,
-	.accuracy_usec = 1000,
-};
-
-static int gpio_fd(void *userdata)
-{
-	return hal_gpio_fd(((struct kiosk *)userdata)->gpio);
-}
-
-static int gpio_dispatch(void *userdata, uint32_t revents, uint64_t now_usec)
-{
-	struct kiosk *k = userdata;
-
-	(void)revents;
-	(void)now_usec;
-	return hal_gpio_dispatch(k->gpio, on_button, k);
-}
-
-static uint64_t gpio_deadline(void *userdata)
-{
-	return hal_gpio_deadline(((struct kiosk *)userdata)->gpio);
-}
-
-/* Pattern steps (a 100 ms beep) need millisecond timers: accuracy 1 ms. */
-static const struct loop_module_ops gpio_ops = {
-	.name = "gpio",
-	.fd = gpio_fd,
-	.dispatch = gpio_dispatch,
-	.deadline = gpio_deadline,
-	.accuracy_usec = 1000,
-};
-
-/* Watched only while the printer waits for something: an idle, unplugged device would
- * otherwise report EPOLLHUP on every iteration. Trouble shows at the next write. */
-static int printer_fd(void *userdata)
-{
-	struct kiosk *k = userdata;
-
-	return hal_printer_events(k->printer) ? hal_printer_fd(k->printer) : -1;
-}
-
-static uint32_t printer_events(void *userdata)
-{
-	return loop_epoll_from_poll(hal_printer_events(((struct kiosk *)userdata)->printer));
-}
-
-static int printer_dispatch(void *userdata, uint32_t revents, uint64_t now_usec)
-{
-	struct kiosk *k = userdata;
-
-	(void)revents;
-	(void)now_usec;
-	return hal_printer_dispatch(k->printer);
-}
-
-static uint64_t printer_deadline(void *userdata)
-{
-	return hal_printer_deadline(((struct kiosk *)userdata)->printer);
-}
-
-static const struct loop_module_ops printer_ops = {
-	.name = "printer",
-	.fd = printer_fd,
-	.events = printer_events,
-	.dispatch = printer_dispatch,
-	.deadline = printer_deadline,
-	.accuracy_usec = 5000,
-};
-
-static int open_hardware(struct kiosk *k)
-{
-	const struct config *c = k->cfg;
-	struct hwconfig hwc, *hw = &hwc;
-	int e;
-
-	/* The hal/ modules copy what they keep: hw only lives for the opening. */
-	hwconfig_init(hw, c);
-	k->receipt = hw->receipt;
-	/* Still images (dir:) are photos worth the thorough pass; live frames come again. */
-	e = hal_qr_new(c->camera.source == CONFIG_CAMERA_DIR ? HAL_QR_THOROUGH : HAL_QR_FAST,
-		       &k->qr);
-	if (e < 0)
-		return e;
-	e = hal_camera_new(&hw->camera, &k->camera);
-	if (e < 0) {
-		log_error("camera %s: %s", hw->camera_source, strerror(-e));
-		return e;
-	}
-	e = hal_gpio_new(&hw->gpio, &k->gpio);
-	if (e < 0) {
-		log_error("gpio (%s): %s", hw->gpio.backend, strerror(-e));
-		return e;
-	}
-	e = hal_printer_new(&hw->printer, &k->printer);
-	if (e < 0) {
-		log_error("printer %s: %s", hw->printer_device, strerror(-e));
-		return e;
-	}
-	if ((e = loop_add_module(k->loop, &camera_ops, k, &k->camera_mod)) < 0 ||
-	    (e = loop_add_module(k->loop, &gpio_ops, k, &k->gpio_mod)) < 0 ||
-	    (e = loop_add_module(k->loop, &printer_ops, k, &k->printer_mod)) < 0 ||
-	    (e = loop_add_module(k->loop, &session_ops, k, &k->session_mod)) < 0)
-		return e;
-	/* Lights off and relay released: a restart must not leave the gate open. */
-	return hal_gpio_signal(k->gpio, HAL_PATTERN_OFF);
-}
-
-/* ---- trust and programs (start and SIGHUP) ---- */
-
-/*
- * The trust store for this configuration: the shipped keys (unless [trust] default = no), the
- * operator's imports in <state>/trust.db (`passgate trust import`), then every [trust] entry.
- */
-static int load_trust(const struct config *c, struct trust **ret)
-{
-	struct trust *t = NULL;
-	char *path = NULL;
-	uint8_t *buf = NULL;
-	size_t len;
-	int e;
-
-	if (asprintf(&path, "%s/trust.db", c->state.dir) < 0)
-		return -ENOMEM;
-	/* A private copy: the daemon never writes the operator's store. */
-	e = trust_open_snapshot(path, &t);
-	if (e == -ENOENT)
-		e = trust_open(NULL, &t);
-	if (e < 0)
-		log_error("trust store %s: %s", path, strerror(-e));
-	if (e >= 0 && c->trust.use_default)
-		e = trust_add_default(t);
-	for (size_t i = 0; e >= 0 && i < c->trust.n_jwks; i++) {
-		e = hal_read_file(c->trust.jwks[i].file, TRUST_FILE_MAX, &buf, &len);
-		if (e >= 0)
-			e = trust_import_jwks(t, c->trust.jwks[i].issuer, (const char *)buf, len);
-		if (e < 0)
-			log_error("[trust] jwks %s: %s", c->trust.jwks[i].file, strerror(-e));
-		free(buf);
-		buf = NULL;
-	}
-	for (size_t i = 0; e >= 0 && i < c->trust.n_certs; i++) {
-		e = hal_read_file(c->trust.certs[i], TRUST_FILE_MAX, &buf, &len);
-		if (e >= 0)
-			e = trust_import_cert(t, buf, len);
-		if (e < 0)
-			log_error("[trust] cert %s: %s", c->trust.certs[i], strerror(-e));
-		free(buf);
-		buf = NULL;
-	}
-	free(path);
-	if (e < 0) {
-		trust_free(t);
-		return e;
-	}
-	*ret = t;
-	return 0;
-}
-
-static int load_programs(const struct config *c, struct rules_catalog **ret)
-{
-	char err[512];
-	int e;
-
-	e = rules_catalog_load(c->venue.programs_dir, ret, err, sizeof(err));
-	if (e < 0)
-		log_error("%s", err);
-	else if (!rules_catalog_find(*ret, c->venue.program))
-		log_error("program '%s' is not in %s: every scan is denied until it is",
-			  c->venue.program, c->venue.programs_dir);
-	return e;
-}
-
-static void choose_program(struct kiosk *k)
-{
-	if (k->city_program && !strcmp(rules_program_id(k->city_program), k->cfg->venue.program))
-		k->program = k->city_program;
-	else
-		k->program = rules_catalog_find(k->catalog, k->cfg->venue.program);
-}
-
-/* The city's alert (PROGRAMS.md context keys alert_level and restrictions) over [context]. */
-static int apply_alert(struct kiosk *k, struct rules_context *ctx)
-{
-	char num[16];
-	int e;
-
-	if (k->alert_level < 0)
-		return 0;
-	snprintf(num, sizeof(num), "%d", k->alert_level);
-	e = rules_context_set(ctx, k->program, "alert_level", num);
-	if (e >= 0)
-		e = rules_context_set(ctx, k->program, "restrictions", k->restrictions);
-	return e;
-}
-
-/*
- * The venue's context: [context] of @cfg checked against @program (an unknown key or a bad
- * value stops startup or the reload with file:line), then the city's last alert.
- */
-static int venue_context(struct kiosk *k, const struct config *cfg,
-			 const struct rules_program *program, struct rules_context **ret)
-{
-	struct rules_context *ctx;
-	int e;
-
-	e = rules_context_new(&ctx);
-	if (e < 0)
-		return e;
-	for (size_t i = 0; i < cfg->n_context; i++) {
-		const struct config_context *c = &cfg->context[i];
-
-		e = rules_context_set(ctx, program, c->key, c->value);
-		if (e < 0) {
-			log_error("%s:%u: [context] %s: %s", cfg->path, c->line, c->key,
-				  e == -ENOENT ? "not a context key of the program"
-					       : "bad value for this key");
-			rules_context_free(ctx);
-			return e;
-		}
-	}
-	e = apply_alert(k, ctx);
-	if (e < 0) {
-		rules_context_free(ctx);
-		return e;
-	}
-	*ret = ctx;
-	return 0;
-}
-
-/* ---- city updates (signature already checked by the reporter) ---- */
-
-/* All or nothing (cityupdate_import_trust()): a partly bad update leaves the store as it was. */
-static int on_trust_update(const uint8_t *body, size_t len, void *userdata)
-{
-	struct kiosk *k = userdata;
-	size_t sets = 0, certs = 0;
-	int e;
-
-	e = cityupdate_import_trust(k->trust, body, len, &sets, &certs);
-	if (e >= 0)
-		log_info("trust list update: %zu issuer key set(s), %zu certificate(s)", sets,
-			 certs);
-	return e;
-}
-
-/* The body is one program file; it replaces ours (in memory) when its id is ours. */
-static int on_programs_update(const uint8_t *body, size_t len, void *userdata)
-{
-	struct kiosk *k = userdata;
-	struct rules_program *p;
-	int e;
-
-	e = rules_program_parse((const char *)body, len, "city update", &p, NULL, 0);
-	if (e < 0)
-		return e;
-	if (strcmp(rules_program_id(p), k->cfg->venue.program) != 0) {
-		rules_program_free(p);
-		return 0; /* another venue's program */
-	}
-	session_close(k); /* a session is judged under one program */
-	rules_program_free(k->city_program);
-	k->city_program = p;
-	choose_program(k);
-	return 0;
-}
-
-static int on_alert(int level, const uint8_t *body, size_t len, void *userdata)
-{
-	struct kiosk *k = userdata;
-	const char *restrictions = "none";
-	json_t *root, *v;
-	size_t i;
-	int e;
-
-	root = json_loadb((const char *)body, len, 0, NULL);
-	json_array_foreach(json_object_get(root, "restrictions"), i, v)
-	{
-		const char *s = json_string_value(v);
-
-		if (s && !strcmp(s, "emergency"))
-			restrictions = "emergency";
-		else if (s && !strcmp(s, "priority") && strcmp(restrictions, "emergency"))
-			restrictions = "priority";
-	}
-	json_decref(root);
-	k->alert_level = level > 4 ? 4 : level;
-	k->restrictions = restrictions;
-	e = apply_alert(k, k->venue_ctx);
-	if (e >= 0)
-		log_info("alert level %d, restrictions %s", k->alert_level, restrictions);
-	return e;
-}
-
 /* ---- life cycle ---- */
+
+static void set_program_state(struct kiosk *k)
+{
+	if (venue_program(k->venue))
+		set_closed(k, NULL, NULL);
+	else
+		set_closed(k, "program missing", "program-missing");
+}
 
 int kiosk_new(const struct config *cfg, struct loop *loop, struct kiosk **ret)
 {
-	struct reporter_handlers h;
+	struct devices_handlers dh;
+	struct reporter_handlers rh;
 	struct kiosk *k;
 	int e;
 
@@ -883,37 +559,22 @@ int kiosk_new(const struct config *cfg, struct loop *loop, struct kiosk **ret)
 		return -ENOMEM;
 	k->cfg = cfg;
 	k->loop = loop;
-	h = (struct reporter_handlers){ .trust = on_trust_update,
-					.programs = on_programs_update,
-					.alert = on_alert,
-					.userdata = k };
-
-	if ((e = load_trust(cfg, &k->trust)) < 0)
-		goto fail;
-	/* A bad program file stops startup (file and reason logged); a missing program does
-	 * not: the gate then denies every scan and says why (DESIGN.md, failure rules). */
-	if ((e = load_programs(cfg, &k->catalog)) < 0)
-		goto fail;
-	choose_program(k);
-	k->alert_level = -1;
-	if ((e = venue_context(k, cfg, k->program, &k->venue_ctx)) < 0)
-		goto fail;
-	if ((e = clockguard_new(cfg->clock.require_sync, NULL, &k->clock)) < 0)
-		goto fail;
-	if ((e = passback_new(cfg->scan.repeat_holdoff_s * USEC_PER_SEC, PASSBACK_DEFAULT_CAPACITY,
-			      &k->holdoff)) < 0)
-		goto fail;
-	if ((e = passback_new(cfg->scan.passback_window_s * USEC_PER_SEC, PASSBACK_DEFAULT_CAPACITY,
+	dh = (struct devices_handlers){ .frame = on_frame, .button = on_button, .userdata = k };
+	if ((e = sessions_new(loop, on_revised, k, &k->sessions)) < 0 ||
+	    (e = venue_new(cfg, k->sessions, &k->venue)) < 0 ||
+	    (e = clockguard_new(cfg->clock.require_sync, NULL, &k->clock)) < 0 ||
+	    (e = passback_new(cfg->scan.repeat_holdoff_s * USEC_PER_SEC, PASSBACK_DEFAULT_CAPACITY,
+			      &k->holdoff)) < 0 ||
+	    (e = passback_new(cfg->scan.passback_window_s * USEC_PER_SEC, PASSBACK_DEFAULT_CAPACITY,
 			      &k->passback)) < 0)
 		goto fail;
-	if ((e = reporter_new(cfg, loop, &h, &k->reporter)) < 0)
+	venue_city_handlers(k->venue, &rh);
+	if ((e = reporter_new(cfg, loop, &rh, &k->reporter)) < 0 ||
+	    (e = devices_new(cfg, loop, &dh, &k->devices)) < 0 ||
+	    (e = receiptsigner_new(cfg->state.dir, &k->signer)) < 0)
 		goto fail;
-	if ((e = open_hardware(k)) < 0)
-		goto fail;
-	if (!k->program) {
-		k->closed = "program missing";
-		reporter_set_judging(k->reporter, "program-missing");
-	}
+	if (!venue_program(k->venue))
+		set_program_state(k);
 	update_status(k);
 	*ret = k;
 	return 0;
@@ -925,41 +586,20 @@ fail:
 
 int kiosk_reload(struct kiosk *k, const struct config *cfg)
 {
-	struct trust *trust = NULL;
-	struct rules_catalog *catalog = NULL;
-	struct rules_context *ctx = NULL;
 	int e;
 
 	/* Hardware, MQTT and state settings take a restart; programs, trust and the scan and
-	 * clock settings apply now. Everything new is loaded before anything old is let go. */
-	if ((e = load_trust(cfg, &trust)) < 0)
+	 * clock settings apply now. */
+	e = venue_reload(k->venue, cfg);
+	if (e < 0)
 		return e;
-	if ((e = load_programs(cfg, &catalog)) < 0) {
-		trust_free(trust);
-		return e;
-	}
-	e = venue_context(k, cfg, rules_catalog_find(catalog, cfg->venue.program), &ctx);
-	if (e < 0) {
-		rules_catalog_free(catalog);
-		trust_free(trust);
-		return e;
-	}
-	session_close(k);
-	rules_context_free(k->venue_ctx);
-	k->venue_ctx = ctx;
-	trust_free(k->trust);
-	k->trust = trust;
-	rules_catalog_free(k->catalog);
-	k->catalog = catalog;
 	k->cfg = cfg;
-	choose_program(k);
 	clockguard_set_require_sync(k->clock, cfg->clock.require_sync);
 	passback_set_window(k->holdoff, cfg->scan.repeat_holdoff_s * USEC_PER_SEC);
 	passback_set_window(k->passback, cfg->scan.passback_window_s * USEC_PER_SEC);
-	k->closed = k->program ? NULL : "program missing";
-	reporter_set_judging(k->reporter, k->program ? NULL : "program-missing");
+	set_program_state(k);
 	log_info("reloaded: program %s, %s", cfg->venue.program,
-		 k->program ? "loaded" : "MISSING (denying every scan)");
+		 venue_program(k->venue) ? "loaded" : "MISSING (denying every scan)");
 	update_status(k);
 	return 0;
 }
@@ -968,25 +608,14 @@ void kiosk_free(struct kiosk *k)
 {
 	if (!k)
 		return;
-	if (k->session)
-		session_free(k->session); /* shutting down: no revisions recorded */
-	loop_module_free(k->camera_mod);
-	loop_module_free(k->gpio_mod);
-	loop_module_free(k->printer_mod);
-	loop_module_free(k->session_mod);
-	if (k->gpio)
-		(void)hal_gpio_signal(k->gpio, HAL_PATTERN_OFF);
-	hal_camera_free(k->camera);
-	hal_gpio_free(k->gpio);
-	hal_printer_free(k->printer);
-	hal_qr_free(k->qr);
+	/* Shutting down: an open session's revisions are not recorded. */
+	sessions_free(k->sessions);
+	devices_free(k->devices);
 	reporter_free(k->reporter);
 	passback_free(k->holdoff);
 	passback_free(k->passback);
 	clockguard_free(k->clock);
-	rules_context_free(k->venue_ctx);
-	rules_program_free(k->city_program);
-	rules_catalog_free(k->catalog);
-	trust_free(k->trust);
+	venue_free(k->venue);
+	receiptsigner_free(k->signer);
 	free(k);
 }

@@ -22,6 +22,7 @@
 #include "events/cityupdate.h"
 #include "daemon/config.h"
 #include "events/daykeys.h"
+#include "events/receiptcode.h"
 #include "daemon/log.h"
 #include "daemon/loop.h"
 #include "events/outbox.h"
@@ -46,11 +47,8 @@ struct reporter {
 	/* Copies: the config they come from is replaced on SIGHUP. */
 	char topic[TOPIC_MAX];
 	char kiosk[CONFIG_ID_MAX + 1];
-	const char *judging; /* fail-closed reason, or NULL */
-	bool had_key;	     /* day-key state in the last published status */
-	/* A city update handled inside the uplink's dispatch may record events: the uplink is
-	 * kicked once libmosquitto has returned, never from inside its callback. */
-	bool in_uplink, kick_pending;
+	const char *judging;   /* fail-closed reason, or NULL */
+	bool had_key;	       /* day-key state in the last published status */
 	char state_dir[4096];  /* where cityupdate keeps the last updates (for the logs) */
 	uint64_t store_errors; /* cityupdate store failures already logged */
 };
@@ -79,16 +77,8 @@ static uint32_t uplink_mod_events(void *userdata)
 static int uplink_mod_dispatch(void *userdata, uint32_t revents, uint64_t now_usec)
 {
 	struct reporter *r = userdata;
-	int e;
 
-	r->in_uplink = true;
-	e = uplink_dispatch(r->uplink, loop_poll_from_epoll(revents), now_usec / 1000);
-	r->in_uplink = false;
-	if (r->kick_pending) {
-		r->kick_pending = false;
-		uplink_kick(r->uplink);
-	}
-	return e;
+	return uplink_dispatch(r->uplink, loop_poll_from_epoll(revents), now_usec / 1000);
 }
 
 static uint64_t uplink_mod_deadline(void *userdata)
@@ -405,6 +395,13 @@ static int build_event(uint64_t seq, void *userdata, char **ret_payload)
 	return events_build(userdata, seq, ret_payload);
 }
 
+int reporter_visit_code(struct reporter *r, int64_t now, uint8_t vc[16])
+{
+	const uint8_t *key = daykeys_current(r->daykeys, now);
+
+	return key ? receiptcode_visit_code(key, vc) : -ENOKEY;
+}
+
 int reporter_record(struct reporter *r, const struct events_check *ck, int64_t now)
 {
 	struct events_check c = *ck;
@@ -419,9 +416,9 @@ int reporter_record(struct reporter *r, const struct events_check *ck, int64_t n
 	}
 	if (e == 1)
 		log_warning("outbox full: dropped the oldest undelivered events");
-	if (r->uplink && r->in_uplink) {
-		r->kick_pending = true;
-	} else if (r->uplink) {
+	/* Never called from inside the uplink's dispatch: the city's updates record nothing
+	 * (venue.c sets a party session aside; session.c closes it on the loop's next turn). */
+	if (r->uplink) {
 		uplink_kick(r->uplink);
 		(void)loop_module_update(r->uplink_mod);
 	}

@@ -63,6 +63,9 @@ void reporter_set_judging(struct reporter *r, const char *why);
  */
 int reporter_restore_city_trust(struct reporter *r);
 
+/* The visit code of today's venue key (receiptcode.h) into @vc: 0, or -ENOKEY without one. */
+int reporter_visit_code(struct reporter *r, int64_t now, uint8_t vc[16]);
+
 /* One line for STATUS= and logs: uplink, outbox and day-key state. */
 void reporter_describe(struct reporter *r, char *buf, size_t size);
 

@@ -26,11 +26,13 @@
 
 #include "credential/trust.h"
 #include "events/cityupdate.h"
+#include "events/trustupdate.h"
+#include "util/fileio.h"
 
 #define MAGIC	     "PGS1"
 #define SIGN_CONTEXT "passgate/v1/signed"
 #define TOPIC_MAX    256
-#define PAYLOAD_MAX  (CITYUPDATE_HEADER_LEN + CITYUPDATE_BODY_MAX)
+#define PAYLOAD_MAX  (CITYUPDATE_HEADER_LEN + CITYUPDATE_TRUST_BODY_MAX)
 
 struct handler {
 	cityupdate_fn fn;
@@ -106,6 +108,11 @@ int cityupdate_set_store(struct cityupdate *cu, const char *dir)
 	return 0;
 }
 
+size_t cityupdate_body_max(enum cityupdate_kind kind)
+{
+	return kind == CITYUPDATE_TRUST ? CITYUPDATE_TRUST_BODY_MAX : CITYUPDATE_BODY_MAX;
+}
+
 const char *cityupdate_store_name(enum cityupdate_kind kind)
 {
 	if ((unsigned)kind >= CITYUPDATE_KIND_COUNT_)
@@ -124,101 +131,41 @@ static int store_path(const struct cityupdate *cu, enum cityupdate_kind kind, co
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-static int write_full(int fd, const uint8_t *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Temporary file, fsync, rename over the old one, fsync the directory: old or new, never torn. */
 static int store_write(struct cityupdate *cu, enum cityupdate_kind kind, const uint8_t *payload,
 		       size_t len)
 {
-	char path[4096], tmp[4096];
-	int fd, r;
+	char path[4096];
+	int r;
 
 	r = store_path(cu, kind, "", path, sizeof(path));
-	if (r >= 0)
-		r = store_path(cu, kind, ".tmp", tmp, sizeof(tmp));
 	if (r < 0)
 		return r;
-	(void)unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	r = write_full(fd, payload, len);
-	if (r >= 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r >= 0)
-		r = -errno;
-	if (r >= 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		(void)unlink(tmp);
-		return r;
-	}
-	fd = open(cu->store_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	r = fsync(fd) < 0 ? -errno : 0;
-	close(fd);
-	return r;
+	return fileio_replace(path, payload, len, 0600);
 }
 
 /* The stored payload of @kind, malloc'ed; -ENOENT when there is none. */
 static int store_read(const struct cityupdate *cu, enum cityupdate_kind kind, uint8_t **ret,
 		      size_t *ret_len)
 {
-	char path[4096];
-	struct stat st;
-	uint8_t *buf;
-	size_t done = 0;
-	int fd, r;
+	char path[4096], *buf;
+	size_t len;
+	int r;
 
 	r = store_path(cu, kind, "", path, sizeof(path));
 	if (r < 0)
 		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
+	r = fileio_read(path, PAYLOAD_MAX, FILEIO_REGULAR | FILEIO_NOFOLLOW, &buf, &len);
+	if (r == -EINVAL || r == -EFBIG)
+		return -EBADMSG; /* not a file we wrote */
+	if (r < 0)
+		return r;
+	if (len == 0) {
+		free(buf);
 		return -EBADMSG;
 	}
-	if (st.st_size <= 0 || (uint64_t)st.st_size > PAYLOAD_MAX) {
-		close(fd);
-		return -EBADMSG;
-	}
-	buf = malloc((size_t)st.st_size);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = n < 0 ? -errno : -EBADMSG;
-			close(fd);
-			free(buf);
-			return r;
-		}
-		done += (size_t)n;
-	}
-	close(fd);
-	*ret = buf;
-	*ret_len = done;
+	*ret = (uint8_t *)buf;
+	*ret_len = len;
 	return 0;
 }
 
@@ -246,7 +193,7 @@ int cityupdate_split(const uint8_t *payload, size_t len, int64_t *ret_issued,
 
 	if (len < CITYUPDATE_HEADER_LEN || memcmp(payload, MAGIC, 4) != 0)
 		return -EBADMSG;
-	if (len - CITYUPDATE_HEADER_LEN > CITYUPDATE_BODY_MAX)
+	if (len - CITYUPDATE_HEADER_LEN > CITYUPDATE_TRUST_BODY_MAX)
 		return -EBADMSG;
 	for (int i = 0; i < 8; i++)
 		issued = issued << 8 | payload[4 + i];
@@ -314,63 +261,20 @@ free_root:
 	return r;
 }
 
-static int import_trust(struct trust *t, json_t *root)
-{
-	json_t *v;
-	size_t i;
-	int e;
-
-	json_array_foreach(json_object_get(root, "jwks"), i, v)
-	{
-		const char *iss = json_string_value(json_object_get(v, "iss"));
-		char *keys = json_dumps(v, JSON_COMPACT);
-
-		e = iss && keys ? trust_import_jwks(t, iss, keys, strlen(keys)) : -EBADMSG;
-		free(keys);
-		if (e < 0)
-			return e;
-	}
-	json_array_foreach(json_object_get(root, "certs"), i, v)
-	{
-		const char *pem = json_string_value(v);
-
-		e = pem ? trust_import_cert(t, (const uint8_t *)pem, strlen(pem)) : -EBADMSG;
-		if (e < 0)
-			return e;
-	}
-	return 0;
-}
-
 int cityupdate_import_trust(struct trust *t, const uint8_t *body, size_t len, size_t *ret_sets,
 			    size_t *ret_certs)
 {
-	struct trust *scratch = NULL;
-	json_t *root, *jwks, *certs;
+	struct trustupdate_counts c;
 	int e;
 
-	if (len == 0 || len > CITYUPDATE_BODY_MAX)
-		return -EBADMSG;
-	root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, NULL);
-	jwks = json_object_get(root, "jwks");
-	certs = json_object_get(root, "certs");
-	if (!json_is_object(root) || (jwks && !json_is_array(jwks)) ||
-	    (certs && !json_is_array(certs))) {
-		json_decref(root);
-		return -EBADMSG;
-	}
-	/* The dry run: same calls, a throw-away store, so the live one sees all or nothing. */
-	e = trust_open(NULL, &scratch);
-	if (e >= 0)
-		e = import_trust(scratch, root);
-	trust_free(scratch);
-	if (e >= 0)
-		e = import_trust(t, root);
-	if (e >= 0 && ret_sets)
-		*ret_sets = json_array_size(jwks);
-	if (e >= 0 && ret_certs)
-		*ret_certs = json_array_size(certs);
-	json_decref(root);
-	return e < 0 ? e : 0;
+	e = trustupdate_import(t, body, len, &c);
+	if (e < 0)
+		return e;
+	if (ret_sets)
+		*ret_sets = c.jwks;
+	if (ret_certs)
+		*ret_certs = c.certs;
+	return 0;
 }
 
 static int refuse(struct cityupdate *cu, int kind, int r)
@@ -394,6 +298,8 @@ static int verify(const struct cityupdate *cu, int kind, const uint8_t *payload,
 	r = cityupdate_split(payload, len, ret_issued, ret_sig, ret_body, ret_body_len);
 	if (r < 0)
 		return r;
+	if (*ret_body_len > cityupdate_body_max((enum cityupdate_kind)kind))
+		return -EBADMSG;
 	msg = signed_bytes(cu->topics[kind], payload + 4, *ret_body, *ret_body_len, &msg_len);
 	if (!msg)
 		return -ENOMEM;
@@ -498,7 +404,7 @@ int cityupdate_sign(const uint8_t sk[64], const char *topic, int64_t issued, con
 	uint8_t be[8], *msg, *out;
 	size_t msg_len;
 
-	if (issued < 0 || len > CITYUPDATE_BODY_MAX)
+	if (issued < 0 || len > CITYUPDATE_TRUST_BODY_MAX)
 		return -EINVAL;
 	if (sodium_init() < 0)
 		return -EIO;
@@ -520,4 +426,11 @@ int cityupdate_sign(const uint8_t sk[64], const char *topic, int64_t issued, con
 	*ret = out;
 	*ret_len = CITYUPDATE_HEADER_LEN + len;
 	return 0;
+}
+
+int cityupdate_keypair(uint8_t pk[CITYUPDATE_KEY_LEN], uint8_t sk[64])
+{
+	if (sodium_init() < 0)
+		return -EIO;
+	return crypto_sign_keypair(pk, sk) == 0 ? 0 : -EIO;
 }

@@ -33,10 +33,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CITYUPDATE_KEY_LEN    32
-#define CITYUPDATE_HEADER_LEN (4 + 8 + 64)
-#define CITYUPDATE_BODY_MAX   (1024u * 1024u)
-#define CITYUPDATE_ALERT_MAX  4096 /* bytes of alert JSON */
+#define CITYUPDATE_KEY_LEN	  32
+#define CITYUPDATE_HEADER_LEN	  (4 + 8 + 64)
+#define CITYUPDATE_BODY_MAX	  (1024u * 1024u)      /* every kind but trust */
+#define CITYUPDATE_TRUST_BODY_MAX (8u * 1024u * 1024u) /* = TRUSTUPDATE_BODY_MAX */
+#define CITYUPDATE_ALERT_MAX	  4096		       /* bytes of alert JSON */
 
 enum cityupdate_kind {
 	CITYUPDATE_DAYKEYS = 0,
@@ -111,17 +112,17 @@ const char *cityupdate_store_name(enum cityupdate_kind kind);
  */
 int cityupdate_restore(struct cityupdate *cu, enum cityupdate_kind kind);
 
+/* The largest body of @kind: CITYUPDATE_TRUST_BODY_MAX for trust (the EU DSC list alone is
+ * ~1.3 MB), CITYUPDATE_BODY_MAX for the others. A longer body is -EBADMSG. */
+size_t cityupdate_body_max(enum cityupdate_kind kind);
+
 /* Parse the alert JSON: 0 and *ret_level when it is valid, -EBADMSG otherwise. */
 int cityupdate_parse_alert(const uint8_t *body, size_t len, int *ret_level);
 
 /*
- * Import a verified trust list update into @t, all or nothing. The body is
- *   {"jwks": [{"iss": "https://...", "keys": [JWK, ...]}, ...], "certs": ["PEM", ...]}
- * (both members optional). Everything is first imported into a scratch in-memory store with
- * the same trust_import_*() calls, so one bad key set or certificate (-EBADMSG for the
- * structure, or the trust store's -EINVAL) refuses the whole update before @t is touched; the
- * second pass into @t can then fail only for want of memory. *ret_sets and *ret_certs (may be
- * NULL) get the counts imported.
+ * Import a verified trust list update into @t, all or nothing: trustupdate_import() (body
+ * format in events/trustupdate.h), kept for callers that want only the two counts. *ret_sets
+ * and *ret_certs (may be NULL) get the key sets and certificates imported.
  */
 int cityupdate_import_trust(struct trust *t, const uint8_t *body, size_t len, size_t *ret_sets,
 			    size_t *ret_certs);
@@ -136,5 +137,9 @@ int cityupdate_split(const uint8_t *payload, size_t len, int64_t *ret_issued,
  */
 int cityupdate_sign(const uint8_t sk[64], const char *topic, int64_t issued, const uint8_t *body,
 		    size_t len, uint8_t **ret, size_t *ret_len);
+
+/* The city side: a new Ed25519 key pair; @sk is libsodium's 64-byte form (seed ‖ public key).
+ * The caller wipes @sk. */
+int cityupdate_keypair(uint8_t pk[CITYUPDATE_KEY_LEN], uint8_t sk[64]);
 
 #endif

@@ -20,6 +20,7 @@
 #include <sodium.h>
 
 #include "events/daykeys.h"
+#include "events/keyfile.h"
 
 struct held {
 	int64_t from, until;
@@ -39,81 +40,9 @@ struct daykeys {
 	struct secrets *s;
 };
 
-static int read_full(int fd, uint8_t *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = read(fd, buf + got, len - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EBADMSG;
-		got += (size_t)n;
-	}
-	return 0;
-}
-
-static int write_full(int fd, const uint8_t *buf, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = write(fd, buf + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-/* Create the secret key file atomically: write a temporary, fsync, link into place. */
-static int create_keypair(const char *path, uint8_t *sk)
-{
-	char tmp[4096];
-	int fd, r;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	randombytes_buf(sk, crypto_box_SECRETKEYBYTES);
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	r = write_full(fd, sk, crypto_box_SECRETKEYBYTES);
-	if (r >= 0 && fsync(fd) < 0)
-		r = -errno;
-	close(fd);
-	if (r >= 0 && link(tmp, path) < 0)
-		r = -errno; /* EEXIST: another process won the race; the caller reads its key */
-	unlink(tmp);
-	return r;
-}
-
 static int load_keypair(const char *state_dir, uint8_t *sk)
 {
-	char path[4096];
-	int fd, r;
-
-	if (snprintf(path, sizeof(path), "%s/%s", state_dir, DAYKEYS_KEYPAIR_FILE) >=
-	    (int)sizeof(path))
-		return -ENAMETOOLONG;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT) {
-		r = create_keypair(path, sk);
-		if (r != -EEXIST)
-			return r;
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	}
-	if (fd < 0)
-		return -errno;
-	r = read_full(fd, sk, crypto_box_SECRETKEYBYTES);
-	close(fd);
-	return r;
+	return keyfile_load(state_dir, DAYKEYS_KEYPAIR_FILE, sk, crypto_box_SECRETKEYBYTES);
 }
 
 int daykeys_new(const char *state_dir, const char *venue, struct daykeys **ret)

@@ -37,6 +37,19 @@ int events_venue_key(const uint8_t k_day[EVENTS_KEY_LEN], const char *venue,
 			       EVENTS_KEY_LEN);
 }
 
+int events_visit_code(const uint8_t venue_key[EVENTS_KEY_LEN], uint8_t out[EVENTS_VISIT_CODE_LEN])
+{
+	static const char label[] = "passgate/v1/visit-code";
+	uint8_t mac[32];
+	int r;
+
+	r = sig_hmac_sha256(venue_key, EVENTS_KEY_LEN, label, sizeof(label) - 1, mac);
+	if (r >= 0)
+		memcpy(out, mac, EVENTS_VISIT_CODE_LEN);
+	sodium_memzero(mac, sizeof(mac));
+	return r < 0 ? r : 0;
+}
+
 static int put(char *out, size_t size, size_t *len, const void *bytes, size_t n)
 {
 	if (*len + n >= size)

@@ -45,6 +45,13 @@ int events_venue_key(const uint8_t k_day[EVENTS_KEY_LEN], const char *venue,
 		     uint8_t out[EVENTS_KEY_LEN]);
 
 /*
+ * The visit code of a venue-day (receipts and the city's notices, docs/city.md "Notices"):
+ * the first 16 bytes of HMAC-SHA256(K_venue_day, "passgate/v1/visit-code").
+ */
+#define EVENTS_VISIT_CODE_LEN 16
+int events_visit_code(const uint8_t venue_key[EVENTS_KEY_LEN], uint8_t out[EVENTS_VISIT_CODE_LEN]);
+
+/*
  * Fold one name the documented way (docs/events.md "Canonical name"): ASCII letters upper-case,
  * fullwidth ASCII (U+FF01..U+FF5E) to ASCII, U+3000 and ASCII white space and control characters
  * and the ICAO filler '<' to one space, runs of spaces collapsed, ends trimmed; every other

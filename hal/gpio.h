@@ -18,20 +18,7 @@
 #include <stdint.h>
 
 #include "hal/clock.h"
-
-enum hal_gpio_output {
-	HAL_GPIO_GREEN,
-	HAL_GPIO_RED,
-	HAL_GPIO_BUZZER,
-	HAL_GPIO_RELAY,
-	HAL_GPIO_N_OUTPUTS,
-};
-
-enum hal_gpio_button {
-	HAL_BUTTON_CHILD,
-	HAL_BUTTON_STAFF,
-	HAL_BUTTON_N,
-};
+#include "hal/gpio_lines.h"
 
 enum hal_gpio_pattern {
 	HAL_PATTERN_OFF,   /* everything off, relay released */
@@ -40,23 +27,7 @@ enum hal_gpio_pattern {
 	HAL_PATTERN_FAULT, /* red blinking 250/250 ms until the next pattern, one 800 ms beep */
 };
 
-struct hal_gpio_config {
-	const char *backend; /* "gpiod" or "sim" */
-	const char *chip;    /* gpiod: chip name/path for offsets; NULL: by name */
-	const char *outputs[HAL_GPIO_N_OUTPUTS]; /* "GPIO17" or "17"; NULL: not wired */
-	const char *buttons[HAL_BUTTON_N];	 /* likewise */
-	unsigned relay_pulse_ms;		 /* 0: the default, 500 */
-	unsigned debounce_ms;			 /* 0: the default, 30 */
-	const char *sim_log;			 /* sim: output changes appended here; NULL: none */
-	const char *sim_buttons;		 /* sim: button file or FIFO; NULL: none */
-	struct hal_clock clock;			 /* { NULL }: CLOCK_MONOTONIC */
-};
-
 struct hal_gpio;
-
-/* Names for logs and the sim log: "green", "red", "buzzer", "relay"; "child", "staff". */
-const char *hal_gpio_output_name(enum hal_gpio_output o);
-const char *hal_gpio_button_name(enum hal_gpio_button b);
 
 /*
  * Opens the backend and requests the lines (outputs start off). Caller frees with

@@ -7,7 +7,7 @@
 #ifndef PASSGATE_HAL_GPIO_BACKEND_H
 #define PASSGATE_HAL_GPIO_BACKEND_H
 
-#include "hal/gpio.h"
+#include "hal/gpio_lines.h"
 
 /* One raw edge: level 1 = pressed. t_us on the hal_clock scale. */
 typedef void (*hal_gpio_edge_fn)(void *ctx, enum hal_gpio_button b, int level, uint64_t t_us);
@@ -24,9 +24,5 @@ struct hal_gpio_backend {
 /* Each fills *ret on success (a backend for cfg's wired lines) and returns 0 or -errno. */
 int hal_gpio_sim_open(const struct hal_gpio_config *cfg, struct hal_gpio_backend *ret);
 int hal_gpio_gpiod_open(const struct hal_gpio_config *cfg, struct hal_gpio_backend *ret);
-
-/* Parses a line name: "GPIO17" → name (caller keeps cfg's string); "17" → offset 17. Returns 1
- * for an offset in *ret_offset, 0 for a name, -EINVAL for neither. */
-int hal_gpio_parse_line(const char *spec, unsigned *ret_offset);
 
 #endif

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "hal/image.h"
+#include "util/fileio.h"
 #include "hal/jpeg.h"
 #include "hal/png.h"
 
@@ -32,69 +33,18 @@ int hal_image_decode(const void *data, size_t len, uint8_t **ret_luma, unsigned 
 					   ret_luma, ret_width, ret_height);
 	if (d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff)
 		return hal_jpeg_decode_gray(data, len, HAL_IMAGE_MAX_DIMENSION,
-					    HAL_IMAGE_MAX_PIXELS, ret_luma, ret_width, ret_height);
+					    HAL_IMAGE_MAX_PIXELS, HAL_IMAGE_MAX_SCANS,
+					    HAL_IMAGE_MAX_MS, ret_luma, ret_width, ret_height);
 	return -EINVAL;
-}
-
-int hal_read_file(const char *path, size_t max, uint8_t **ret_data, size_t *ret_len)
-{
-	struct stat st;
-	uint8_t *buf;
-	size_t have = 0;
-	int fd, r;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto close_fd;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = -EINVAL;
-		goto close_fd;
-	}
-	if ((uint64_t)st.st_size > max) {
-		r = -EFBIG;
-		goto close_fd;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		r = -ENOMEM;
-		goto close_fd;
-	}
-	while (have < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + have, (size_t)st.st_size - have);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			goto free_buf;
-		}
-		if (n == 0)
-			break;
-		have += (size_t)n;
-	}
-	buf[have] = 0;
-	*ret_data = buf;
-	*ret_len = have;
-	close(fd);
-	return 0;
-
-free_buf:
-	free(buf);
-close_fd:
-	close(fd);
-	return r;
 }
 
 int hal_image_load(const char *path, uint8_t **ret_luma, unsigned *ret_width, unsigned *ret_height)
 {
-	uint8_t *data;
+	char *data;
 	size_t len;
 	int r;
 
-	r = hal_read_file(path, HAL_IMAGE_MAX_FILE, &data, &len);
+	r = fileio_read(path, HAL_IMAGE_MAX_FILE, FILEIO_REGULAR, &data, &len);
 	if (r < 0)
 		return r;
 	r = hal_image_decode(data, len, ret_luma, ret_width, ret_height);

@@ -4,11 +4,17 @@
  * through error_exit, which must not return: it longjmps back here. Its warnings and messages
  * are swallowed (hal/ never logs); a corrupt image is simply -EINVAL. YCbCr decodes straight
  * to its Y channel (out_color_space = JCS_GRAYSCALE), which is what a camera's luma plane holds.
+ *
+ * A small file can ask for a lot of work: a progressive JPEG of 240 bytes may declare thousands
+ * of scans, each a pass over the whole image (issue 9). libjpeg's progress monitor, called per
+ * scan while the input is absorbed and per row group while it is output, counts the scans and
+ * watches a deadline, and stops the decode through error_exit.
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <jpeglib.h>
 
@@ -17,11 +23,41 @@
 struct err {
 	struct jpeg_error_mgr pub;
 	jmp_buf jump;
+	volatile int code; /* why the decode stopped: -EINVAL unless the monitor says otherwise */
+};
+
+struct monitor {
+	struct jpeg_progress_mgr pub;
+	unsigned max_scans;
+	uint64_t deadline_ns;
 };
 
 static void on_error(j_common_ptr cinfo)
 {
 	struct err *e = (struct err *)(void *)cinfo->err;
+	longjmp(e->jump, 1);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void on_progress(j_common_ptr cinfo)
+{
+	struct monitor *m = (struct monitor *)(void *)cinfo->progress;
+	struct err *e = (struct err *)(void *)cinfo->err;
+	const struct jpeg_decompress_struct *d = (const struct jpeg_decompress_struct *)cinfo;
+
+	if (d->input_scan_number > 0 && (unsigned)d->input_scan_number > m->max_scans)
+		e->code = -E2BIG;
+	else if (now_ns() >= m->deadline_ns)
+		e->code = -ETIME;
+	else
+		return;
 	longjmp(e->jump, 1);
 }
 
@@ -37,15 +73,19 @@ static void on_output(j_common_ptr cinfo)
 }
 
 int hal_jpeg_decode_gray(const void *data, size_t len, unsigned max_dimension, uint64_t max_pixels,
-			 uint8_t **ret_luma, unsigned *ret_width, unsigned *ret_height)
+			 unsigned max_scans, unsigned max_ms, uint8_t **ret_luma,
+			 unsigned *ret_width, unsigned *ret_height)
 {
 	struct jpeg_decompress_struct cinfo;
-	struct err e;
+	struct monitor m = { .max_scans = max_scans };
+	struct err e = { .code = -EINVAL };
 	uint8_t *volatile pix = NULL;
-	volatile int r = -EINVAL;
+	int r = -EINVAL;
 
 	if (len > 0xffffffffu)
 		return -EINVAL;
+	m.pub.progress_monitor = on_progress;
+	m.deadline_ns = now_ns() + (uint64_t)max_ms * 1000000u;
 	cinfo.err = jpeg_std_error(&e.pub);
 	e.pub.error_exit = on_error;
 	e.pub.emit_message = on_message;
@@ -53,9 +93,10 @@ int hal_jpeg_decode_gray(const void *data, size_t len, unsigned max_dimension, u
 	if (setjmp(e.jump)) {
 		free(pix);
 		jpeg_destroy_decompress(&cinfo);
-		return r;
+		return e.code;
 	}
 	jpeg_create_decompress(&cinfo);
+	cinfo.progress = &m.pub;
 	jpeg_mem_src(&cinfo, (const unsigned char *)data, (unsigned long)len);
 	if (jpeg_read_header(&cinfo, TRUE) != JPEG_HEADER_OK)
 		goto destroy;

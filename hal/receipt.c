@@ -9,10 +9,15 @@
  * ADMITTED or 入場不可 / NOT ADMITTED (double width and height, emphasised).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hal/qrcode.h"
 #include "hal/receipt.h"
+
+#define QR_MODULE_MAX 6 /* dots per module when the paper allows */
+#define QR_QUIET      8 /* modules of quiet zone, both sides together */
 
 static const char *const kind_names[] = { "admit", "deny", "positive", "staff", "test" };
 
@@ -132,6 +137,63 @@ static void heading(struct out *o, const char *ja, const char *en)
 	cmd(o, hal_escpos_emphasis(o->e, false));
 }
 
+/* The trip's first day and the night, for lodging programs (seed 004: nights 2..5 are judged at
+ * the first day, which the next kiosk reads from this receipt's code). */
+static void trip(struct out *o, const struct hal_receipt *r)
+{
+	char ja[96], en[96];
+
+	if (!r->trip_start || !r->night)
+		return;
+	snprintf(ja, sizeof(ja), "旅行開始日: %s（%u泊目）", r->trip_start, r->night);
+	snprintf(en, sizeof(en), "Trip began %s, night %u", r->trip_start, r->night);
+	line_ja(o, ja);
+	line_en(o, NULL, en);
+}
+
+/*
+ * The QR code, as large as the paper allows (a receipt code of ~450 characters needs about 85
+ * modules: 4 dots each on 58 mm paper), and the short code under it in two lines: the date and
+ * slot, then the visit code's seven groups (32 characters, one 58 mm line).
+ */
+static void qr_block(struct out *o, const struct hal_receipt *r,
+		     const struct hal_receipt_format *fmt)
+{
+	uint8_t *modules = NULL;
+	unsigned size = 0, module = QR_MODULE_MAX;
+	const char *dash;
+
+	if (hal_qr_encode(r->qr, strlen(r->qr), HAL_QR_ECC_M, &modules, &size) == 0 &&
+	    fmt->dots / (size + QR_QUIET) < module)
+		module = fmt->dots / (size + QR_QUIET);
+	free(modules);
+	if (module == 0)
+		module = 1;
+	cmd(o, hal_escpos_align(o->e, HAL_ALIGN_CENTER));
+	if (fmt->qr_raster)
+		cmd(o, hal_escpos_qr_raster(o->e, r->qr, module, HAL_QR_ECC_M));
+	else
+		cmd(o, hal_escpos_qr(o->e, r->qr, module, HAL_QR_ECC_M));
+	cmd(o, hal_escpos_newline(o->e));
+	if (r->kind == HAL_RECEIPT_ADMIT && r->short_code) {
+		char head[16];
+
+		line_ja(o, "接触確認コード");
+		line_en(o, NULL, "Exposure check code");
+		dash = strchr(r->short_code, '-');
+		dash = dash ? strchr(dash + 1, '-') : NULL;
+		if (dash && (size_t)(dash - r->short_code) < sizeof(head)) {
+			snprintf(head, sizeof(head), "%.*s", (int)(dash - r->short_code),
+				 r->short_code);
+			line_en(o, NULL, head);
+			line_en(o, NULL, dash + 1);
+		} else {
+			line_en(o, NULL, r->short_code);
+		}
+	}
+	cmd(o, hal_escpos_align(o->e, HAL_ALIGN_LEFT));
+}
+
 static int check(const struct hal_receipt *r, const struct hal_receipt_format *fmt)
 {
 	if (!r || !fmt || (fmt->dots != 384 && fmt->dots != 576))
@@ -204,6 +266,8 @@ int hal_receipt_build(const struct hal_receipt *r, const struct hal_receipt_form
 		line_en(&o, "Reason: ", r->reason_en);
 		if (r->reason_code)
 			line_en(&o, "Code: ", r->reason_code);
+		if (r->kind == HAL_RECEIPT_ADMIT)
+			trip(&o, r);
 		break;
 	case HAL_RECEIPT_STAFF:
 		line_ja(&o, "係員が紙の証明書と本人確認書類を確認しました。");
@@ -247,15 +311,8 @@ int hal_receipt_build(const struct hal_receipt *r, const struct hal_receipt_form
 	}
 
 	rule(&o, fmt->dots);
-	if (r->qr) {
-		cmd(&o, hal_escpos_align(o.e, HAL_ALIGN_CENTER));
-		if (fmt->qr_raster)
-			cmd(&o, hal_escpos_qr_raster(o.e, r->qr, 6, HAL_QR_ECC_M));
-		else
-			cmd(&o, hal_escpos_qr(o.e, r->qr, 6, HAL_QR_ECC_M));
-		cmd(&o, hal_escpos_newline(o.e));
-		cmd(&o, hal_escpos_align(o.e, HAL_ALIGN_LEFT));
-	}
+	if (r->qr)
+		qr_block(&o, r, fmt);
 	if (r->program)
 		line_en(&o, "Program: ", r->program);
 	if (r->kiosk)

@@ -35,9 +35,12 @@ struct hal_receipt {
 	const char *benefit_en;
 	const char *referral; /* POSITIVE: the program's referral text */
 	const char *referral_en;
-	const char *program; /* program id */
-	const char *kiosk;   /* kiosk id */
-	const char *qr;	     /* optional QR text at the foot (a check reference), NULL: none */
+	const char *program;	/* program id */
+	const char *kiosk;	/* kiosk id */
+	const char *qr;		/* optional QR text at the foot (the receipt code), NULL: none */
+	const char *short_code; /* ADMIT: the receipt code's short code under the QR, NULL: none */
+	const char *trip_start; /* ADMIT, lodging programs: the trip's first day, NULL: none */
+	unsigned night;		/* with trip_start: the night judged (1..) */
 };
 
 struct hal_receipt_format {

@@ -287,6 +287,24 @@ fail:
 	return -ENOMEM;
 }
 
+/*
+ * The night of the stay follows from the calendar: night = days(trip_start, check date) + 1.
+ * A declared night (a receipt, a booking, --set) may be higher, never lower, so that a test
+ * valid at a trip start long ago cannot stretch past the program's night limit (issue 9).
+ */
+static int derive_night(json_t *o, int64_t check_days)
+{
+	const json_t *ts = json_object_get(o, "trip_start"), *night = json_object_get(o, "night");
+	json_int_t n = json_is_integer(night) ? json_integer_value(night) : 1;
+	int64_t start;
+
+	if (!json_is_string(ts) || rules_date_parse(json_string_value(ts), &start) < 0)
+		return 0;
+	if (check_days - start + 1 > n && check_days - start < 366 * 100)
+		n = (json_int_t)(check_days - start + 1);
+	return json_object_set_new(o, "night", json_integer(n)) < 0 ? -ENOMEM : 0;
+}
+
 int rules_context_build(const struct rules_program *p, const struct rules_context *session,
 			const struct rules_context *person, int64_t check_days, json_t **ret)
 {
@@ -318,6 +336,8 @@ int rules_context_build(const struct rules_program *p, const struct rules_contex
 		    json_object_set_new(o, keys[i].name, json_string(date)) < 0)
 			goto fail;
 	}
+	if (derive_night(o, check_days) < 0)
+		goto fail;
 	*ret = o;
 	return 0;
 fail:

@@ -5,8 +5,8 @@
  * 8601 instants for --at, and the local date of an instant in the venue's IANA zone.
  *
  * Day numbers come from credential/isotime.h (the one calendar passgate has). Local dates are
- * the one place that needs the zone database; there we rely on the C library (TZ + tzset +
- * localtime_r) rather than parse TZif ourselves. See datetime.h on thread safety.
+ * the one place that needs the zone database: its offsets come from zone.c, which reads the
+ * zone's TZif file as data. Nothing here touches the process's TZ (main() owns it).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -19,6 +19,7 @@
 
 #include "credential/isotime.h"
 #include "rules/datetime.h"
+#include "rules/zone.h"
 
 #define MS_PER_DAY ISOTIME_MS_PER_DAY
 
@@ -105,24 +106,10 @@ void rules_dt_format(int64_t ms, char *buf, size_t size)
 		 (long long)(tod % 1000));
 }
 
-/* Select zone @tz for the C library; the caller has checked it with rules_tz_valid(). */
-static int use_zone(const char *tz)
-{
-	const char *cur = getenv("TZ");
-
-	if (!cur || strcmp(cur, tz) != 0) {
-		if (setenv("TZ", tz, 1) < 0)
-			return -errno;
-	}
-	tzset();
-	return 0;
-}
-
 int rules_time_parse(const char *s, const char *tz, int64_t *ret_unix)
 {
-	struct tm tm = { 0 };
-	int64_t ms, days, tod, y, m, d;
-	time_t t;
+	int64_t ms, local;
+	int32_t off, off2;
 	int r = isotime_scan(s, 0, &ms);
 
 	/* An instant needs a time of day; with an offset it is isotime_parse()'s reading. */
@@ -132,25 +119,15 @@ int rules_time_parse(const char *s, const char *tz, int64_t *ret_unix)
 		*ret_unix = isotime_floor_div(ms, 1000);
 		return 0;
 	}
-	/* The difference: local wall time in the venue's zone, its offset resolved by mktime. */
-	if (!tz || !rules_tz_valid(tz) || use_zone(tz) < 0)
+	/* The difference: local wall time in the venue's zone. Its offset is the one in force
+	 * at the instant it names: guessed from the wall time read as UTC, then corrected once
+	 * (in a gap or an overlap this picks one side, as mktime() does). */
+	if (!tz)
 		return -EINVAL;
-	days = isotime_floor_div(ms, MS_PER_DAY);
-	tod = ms - days * MS_PER_DAY;
-	isotime_civil_from_days(days, &y, &m, &d);
-	if (y < 1900 || y > 9999)
+	local = isotime_floor_div(ms, 1000);
+	if (rules_zone_offset(tz, local, &off) < 0 || rules_zone_offset(tz, local - off, &off2) < 0)
 		return -EINVAL;
-	tm.tm_year = (int)(y - 1900);
-	tm.tm_mon = (int)(m - 1);
-	tm.tm_mday = (int)d;
-	tm.tm_hour = (int)(tod / 3600000);
-	tm.tm_min = (int)(tod / 60000 % 60);
-	tm.tm_sec = (int)(tod / 1000 % 60);
-	tm.tm_isdst = -1;
-	t = mktime(&tm);
-	if (t == (time_t)-1)
-		return -EINVAL;
-	*ret_unix = (int64_t)t;
+	*ret_unix = local - off2;
 	return 0;
 }
 
@@ -173,20 +150,12 @@ bool rules_tz_valid(const char *tz)
 
 int rules_local_days(int64_t unix_time, const char *tz, int64_t *ret_days)
 {
-	const char *cur = getenv("TZ");
-	time_t t = (time_t)unix_time;
-	struct tm tm;
+	int32_t off;
 	int r;
 
-	/* TZ already names @tz only when an earlier call checked it (or the user set it). */
-	if ((!cur || strcmp(cur, tz) != 0) && !rules_tz_valid(tz))
-		return -EINVAL;
-	r = use_zone(tz);
+	r = rules_zone_offset(tz, unix_time, &off);
 	if (r < 0)
-		return r;
-	if (!localtime_r(&t, &tm))
-		return -EOVERFLOW;
-	*ret_days = isotime_days_from_civil((int64_t)tm.tm_year + 1900, (int64_t)tm.tm_mon + 1,
-					    tm.tm_mday);
+		return r == -ENOENT ? -EINVAL : r;
+	*ret_days = isotime_floor_div(unix_time + off, MS_PER_DAY / 1000);
 	return 0;
 }

@@ -4,10 +4,9 @@
  *
  * Two kinds of time appear in the rules engine: instants (Unix seconds, or milliseconds for
  * CertLogic date-times) and local calendar dates in the venue's IANA time zone, counted as days
- * since 1970-01-01 (PROGRAMS.md, "Local dates"). Everything here is pure arithmetic except
- * rules_local_days(), which uses the C library's zoneinfo through TZ/tzset/localtime_r: it sets
- * the process's TZ to the requested zone and leaves it set (so that repeated calls with the same
- * zone cost nothing). It is therefore not thread-safe; passgate judges on one thread.
+ * since 1970-01-01 (PROGRAMS.md, "Local dates"). The zone is data: rules_local_days() and
+ * rules_time_parse() read the zone's offsets from the system's zoneinfo (zone.h) and never
+ * read or change the process's TZ, which belongs to main().
  */
 #ifndef PASSGATE_RULES_DATETIME_H
 #define PASSGATE_RULES_DATETIME_H
@@ -45,7 +44,8 @@ int rules_time_parse(const char *s, const char *tz, int64_t *ret_unix);
 /* True when @tz names a zone in the system zoneinfo (TZDIR or /usr/share/zoneinfo). */
 bool rules_tz_valid(const char *tz);
 
-/* The local calendar date (days since the epoch) of instant @unix in zone @tz. See above on TZ. */
+/* The local calendar date (days since the epoch) of instant @unix in zone @tz (-EINVAL for an
+ * unknown zone). */
 int rules_local_days(int64_t unix_time, const char *tz, int64_t *ret_days);
 
 #endif

@@ -81,8 +81,40 @@ static json_t *str_or_null(const char *s)
 	return s && *s ? json_string(s) : json_null();
 }
 
-/* The credential in DCC shape (hcert schema names), without names: rules need no names. */
-static json_t *cred_json(const struct cred *c)
+/*
+ * The local date in @tz (days since the epoch) of an event date as a credential writes it
+ * (cred.h, CRED_DATETIME_MAX): a date is that local date; a date-time with an offset is an
+ * instant, and its date is the venue's (PROGRAMS.md "Local dates": a dose at
+ * 2021-07-01T16:00:00Z is 07-02 in Japan).
+ */
+static int local_date(const char *s, const char *tz, int64_t *ret_days)
+{
+	int64_t ms;
+	int r = isotime_scan(s, 0, &ms);
+
+	if (r < 0)
+		return -EINVAL;
+	if ((r & ISOTIME_TIME) && (r & ISOTIME_OFFSET))
+		return rules_local_days(isotime_floor_div(ms, 1000), tz, ret_days);
+	*ret_days = isotime_floor_div(ms, ISOTIME_MS_PER_DAY);
+	return 0;
+}
+
+/* An event date as the local date "YYYY-MM-DD" for the rules' data, or null. */
+static json_t *local_date_json(const char *s, const char *tz)
+{
+	char buf[16];
+	int64_t day;
+
+	if (!s || !*s || local_date(s, tz, &day) < 0)
+		return json_null();
+	rules_date_format(day, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+/* The credential in DCC shape (hcert schema names), without names: rules need no names. Event
+ * dates are the venue's local dates. */
+static json_t *cred_json(const struct cred *c, const char *tz)
 {
 	json_t *o, *v = json_array(), *t = json_array(), *r = json_array();
 	char buf[40];
@@ -91,9 +123,10 @@ static json_t *cred_json(const struct cred *c)
 		const struct cred_dose *d = &c->doses[i];
 
 		json_array_append_new(
-			v, json_pack("{s:o,s:o,s:I,s:I,s:o}", "tg", str_or_null(d->target), "mp",
-				     str_or_null(d->product), "dn", (json_int_t)d->number, "sd",
-				     (json_int_t)d->series_total, "dt", str_or_null(d->date)));
+			v,
+			json_pack("{s:o,s:o,s:I,s:I,s:o}", "tg", str_or_null(d->target), "mp",
+				  str_or_null(d->product), "dn", (json_int_t)d->number, "sd",
+				  (json_int_t)d->series_total, "dt", local_date_json(d->date, tz)));
 	}
 	for (unsigned i = 0; t && i < c->n_tests && i < CRED_MAX_TESTS; i++) {
 		const struct cred_test *x = &c->tests[i];
@@ -109,9 +142,9 @@ static json_t *cred_json(const struct cred *c)
 		const struct cred_recovery *x = &c->recoveries[i];
 
 		json_array_append_new(r, json_pack("{s:o,s:o,s:o}", "fr",
-						   str_or_null(x->first_positive), "df",
-						   str_or_null(x->valid_from), "du",
-						   str_or_null(x->valid_until)));
+						   local_date_json(x->first_positive, tz), "df",
+						   local_date_json(x->valid_from, tz), "du",
+						   local_date_json(x->valid_until, tz)));
 	}
 	o = json_pack("{s:o,s:o,s:o,s:o*,s:o*,s:o*}", "format",
 		      str_or_null(cred_format_name(c->format)), "issuer", str_or_null(c->issuer),
@@ -132,7 +165,7 @@ static json_t *age_from_dob(const char *dob, int64_t check_days)
 	return json_integer(age);
 }
 
-static int dose_facts(const struct cred *c, int64_t check_days, json_t *facts)
+static int dose_facts(const struct cred *c, const char *tz, int64_t check_days, json_t *facts)
 {
 	json_t *since = json_object();
 	unsigned count = 0;
@@ -140,8 +173,9 @@ static int dose_facts(const struct cred *c, int64_t check_days, json_t *facts)
 
 	if (!since)
 		return -ENOMEM;
+	/* Only COVID-19 vaccinations are doses (credential/vaccines.c). */
 	for (unsigned i = 0; c && i < c->n_doses && i < CRED_MAX_DOSES; i++)
-		if (c->doses[i].number > count && c->doses[i].number <= 1000)
+		if (c->doses[i].covid19 && c->doses[i].number > count && c->doses[i].number <= 1000)
 			count = c->doses[i].number;
 	for (unsigned k = 1; k <= count && k <= CRED_MAX_DOSES * 4; k++) {
 		json_t *val = NULL;
@@ -150,8 +184,8 @@ static int dose_facts(const struct cred *c, int64_t check_days, json_t *facts)
 		for (unsigned i = 0; i < c->n_doses && i < CRED_MAX_DOSES; i++) {
 			int64_t day;
 
-			if (c->doses[i].number == k &&
-			    rules_date_parse(c->doses[i].date, &day) == 0) {
+			if (c->doses[i].covid19 && c->doses[i].number == k &&
+			    local_date(c->doses[i].date, tz, &day) == 0) {
 				json_decref(val);
 				val = json_integer(check_days - day);
 				if (day > last)
@@ -238,7 +272,7 @@ static int build_data(const struct rules_program *p, const struct cred *c, int64
 	rules_date_format(ref_days, date, sizeof(date));
 	json_object_set_new(facts, "reference_date", json_string(date));
 	json_object_set_new(facts, "has_credential", json_boolean(c != NULL));
-	r = dose_facts(c, check_days, facts);
+	r = dose_facts(c, tz, check_days, facts);
 	if (r >= 0)
 		r = test_facts(c, now, tz, check_days, ref_days, facts);
 	if (r < 0)
@@ -268,8 +302,8 @@ static int build_data(const struct rules_program *p, const struct cred *c, int64
 	if (json_object_set_new(data, "facts", facts) < 0 ||
 	    json_object_set_new(data, "context", ctx) < 0 ||
 	    json_object_set_new(data, "credential",
-				c && (full || p->needs_credential) ? cred_json(c) : json_null()) <
-		    0) {
+				c && (full || p->needs_credential) ? cred_json(c, tz)
+								   : json_null()) < 0) {
 		json_decref(data);
 		return -ENOMEM;
 	}
@@ -361,6 +395,7 @@ static int judge(const struct rules_program *p, const struct cred *c, enum cred_
 		 const struct rules_context *person, const char *guardian_override,
 		 struct rules_decision *ret, bool *ret_child)
 {
+	unsigned long budget = RULES_LOGIC_MAX_STEPS;
 	const struct rules_version *v = NULL;
 	json_t *data;
 	int64_t day;
@@ -395,10 +430,12 @@ static int judge(const struct rules_program *p, const struct cred *c, enum cred_
 		       ret_child);
 	if (r < 0)
 		return r;
+	/* One step budget for the whole judgment (rules/logic.h); a program that could exceed
+	 * it was refused at load, so running out means a fault: deny, fail closed. */
 	for (size_t i = 0; i < v->n_rules; i++) {
 		bool match;
 
-		if (rules_logic_test(v->rules[i].when, data, &match, NULL, 0) < 0) {
+		if (rules_logic_test_budget(v->rules[i].when, data, &budget, &match, NULL, 0) < 0) {
 			decide(p, ret, RULES_R_INTERNAL_ERROR, v->rules[i].id, c);
 			break;
 		}
@@ -461,19 +498,58 @@ void rules_session_free(struct rules_session *s)
 	free(s);
 }
 
+/* Whether the party is already out: a member was denied and the program's group policy, over
+ * the party's context, says all must pass. Fails closed when the policy cannot be evaluated:
+ * *ret true and 1 returned. */
+static int group_failed(const struct rules_session *s, bool *ret)
+{
+	bool any_denied = false, all_must_pass = false;
+	json_t *ctx = NULL, *data;
+	int r;
+
+	for (size_t i = 0; i < s->n; i++)
+		any_denied = any_denied || !s->members[i].admit;
+	if (s->program->group_all && any_denied) {
+		/* The group policy sees the party's context (per_person_price, group_size, ...). */
+		r = rules_context_build(s->program, s->ctx, NULL, s->last_day, &ctx);
+		if (r < 0)
+			return r;
+		data = json_pack("{s:o}", "context", ctx);
+		if (!data)
+			return -ENOMEM;
+		r = rules_logic_test(s->program->group_all, data, &all_must_pass, NULL, 0);
+		json_decref(data);
+		if (r < 0) {
+			*ret = true; /* fail closed */
+			return 1;
+		}
+	}
+	*ret = all_must_pass;
+	return 0;
+}
+
 int rules_session_judge(struct rules_session *s, const struct cred *c, enum cred_status status,
 			int64_t now, const struct rules_context *person, struct rules_decision *ret)
 {
 	const char *override = s->adult_admitted ? NULL : "none";
-	bool child;
+	bool child, failed = false;
 	int r;
 
 	if (s->n == RULES_SESSION_MAX || s->closed)
 		return -ENOSPC;
-	r = judge(s->program, c, status, now, s->tz, s->ctx, person, override, &s->members[s->n],
-		  &child);
+	r = group_failed(s, &failed);
+	if (r >= 0)
+		r = judge(s->program, c, status, now, s->tz, s->ctx, person, override,
+			  &s->members[s->n], &child);
 	if (r < 0)
 		return r;
+	if (failed && s->members[s->n].admit) {
+		/* The party will not be seated: nobody of it is admitted after that is known. */
+		const char *kind = s->members[s->n].kind;
+
+		decide(s->program, &s->members[s->n], RULES_R_GROUP_MEMBER_FAILED, NULL, NULL);
+		s->members[s->n].kind = kind;
+	}
 	rules_local_days(now, s->tz, &s->last_day);
 	if (s->members[s->n].admit && !child)
 		s->adult_admitted = true;
@@ -489,24 +565,13 @@ size_t rules_session_size(const struct rules_session *s)
 int rules_session_close(struct rules_session *s, bool *ret_all_admitted)
 {
 	bool any_denied = false, all_must_pass = false;
-	json_t *ctx = NULL, *data;
-	int r = 0;
+	int r;
 
 	for (size_t i = 0; i < s->n; i++)
 		any_denied = any_denied || !s->members[i].admit;
-	if (s->program->group_all && any_denied) {
-		/* The group policy sees the party's context (per_person_price, group_size, ...). */
-		r = rules_context_build(s->program, s->ctx, NULL, s->last_day, &ctx);
-		if (r < 0)
-			return r;
-		data = json_pack("{s:o}", "context", ctx);
-		if (!data)
-			return -ENOMEM;
-		r = rules_logic_test(s->program->group_all, data, &all_must_pass, NULL, 0);
-		json_decref(data);
-		if (r < 0)
-			all_must_pass = true; /* fail closed */
-	}
+	r = group_failed(s, &all_must_pass);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; all_must_pass && i < s->n; i++) {
 		if (s->members[i].admit) {
 			const char *kind = s->members[i].kind;
@@ -517,7 +582,7 @@ int rules_session_close(struct rules_session *s, bool *ret_all_admitted)
 	}
 	s->closed = true;
 	*ret_all_admitted = !any_denied;
-	return r < 0 ? -EINVAL : 0;
+	return r == 1 ? -EINVAL : 0;
 }
 
 int rules_session_member(const struct rules_session *s, size_t i, struct rules_decision *ret)

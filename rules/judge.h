@@ -99,7 +99,11 @@ void rules_session_free(struct rules_session *s);
  * Judge the next member. @person holds the member's own keys (age, guardian, residence, ...)
  * over the session's context; NULL means none. A declared `guardian=cohabiting` is honoured
  * only when an adult has already been admitted in this session; otherwise the member is judged
- * with `guardian=none`. *ret is the member's own decision; -ENOSPC after RULES_SESSION_MAX.
+ * with `guardian=none`. Once a member has been denied and the program's group.all_must_pass
+ * holds for the session's context, a member who would be admitted is denied
+ * `group-member-failed` at once: the party will not be seated, so nobody of it gets the green
+ * light after the failure is known. *ret is the member's own decision; -ENOSPC after
+ * RULES_SESSION_MAX.
  */
 int rules_session_judge(struct rules_session *s, const struct cred *c, enum cred_status status,
 			int64_t now, const struct rules_context *person,

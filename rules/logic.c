@@ -13,7 +13,9 @@
  * The evaluator checks each operation's form before evaluating its operands (spec,
  * "Introduction"), so an unvalidated expression is safe to evaluate; rules_logic_validate()
  * performs the same checks on the whole tree up front, for program files at load time.
- * Recursion is bounded by RULES_LOGIC_MAX_DEPTH (reduce lambdas count as nesting).
+ * Recursion is bounded by RULES_LOGIC_MAX_DEPTH (reduce lambdas count as nesting), and work by
+ * a step budget (RULES_LOGIC_MAX_STEPS): nested `reduce` multiplies, and an array expression
+ * such as [acc, acc] doubles a value each round, so depth alone does not bound time.
  */
 #include <errno.h>
 #include <limits.h>
@@ -31,6 +33,7 @@
 struct ev {
 	json_t *dt_tag; /* identity of this evaluation's date-time values */
 	unsigned depth;
+	unsigned long *steps; /* steps left in the budget */
 	char *err;
 	size_t errlen;
 };
@@ -659,6 +662,12 @@ static int eval(struct ev *ev, const json_t *expr, const json_t *data, json_t **
 			 RULES_LOGIC_MAX_DEPTH);
 		goto out;
 	}
+	if (*ev->steps == 0) {
+		r = fail(ev->err, ev->errlen, -E2BIG, "evaluation exceeds the budget of %lu steps",
+			 RULES_LOGIC_MAX_STEPS);
+		goto out;
+	}
+	(*ev->steps)--;
 	switch (json_typeof(expr)) {
 	case JSON_STRING:
 	case JSON_INTEGER:
@@ -700,30 +709,44 @@ out:
 	return r;
 }
 
-/* Replace this evaluation's date-times by ISO strings, deeply. */
-static json_t *render(const struct ev *ev, json_t *v)
+/* Replace this evaluation's date-times by ISO strings, deeply. A result may share one value
+ * many times ([acc, acc] in a reduce): the copy is bounded by *nodes, NULL past it. */
+static json_t *render(const struct ev *ev, json_t *v, unsigned long *nodes)
 {
 	int64_t ms;
 	char buf[40];
-	json_t *out, *item;
+	json_t *out = NULL, *item;
 	const char *key;
-	size_t i;
+	void *it;
 
+	if (*nodes == 0)
+		return NULL;
+	(*nodes)--;
 	if (is_dt(ev, v, &ms)) {
 		rules_dt_format(ms, buf, sizeof(buf));
 		return json_string(buf);
 	}
 	if (json_is_array(v)) {
 		out = json_array();
-		json_array_foreach(v, i, item) json_array_append_new(out, render(ev, item));
+		for (size_t i = 0; out && i < json_array_size(v); i++)
+			if (json_array_append_new(out, render(ev, json_array_get(v, i), nodes)) < 0)
+				goto fail;
 		return out;
 	}
 	if (json_is_object(v)) {
 		out = json_object();
-		json_object_foreach(v, key, item) json_object_set_new(out, key, render(ev, item));
+		for (it = json_object_iter(v); out && it; it = json_object_iter_next(v, it)) {
+			key = json_object_iter_key(it);
+			item = json_object_iter_value(it);
+			if (json_object_set_new(out, key, render(ev, item, nodes)) < 0)
+				goto fail;
+		}
 		return out;
 	}
 	return json_incref(v);
+fail:
+	json_decref(out);
+	return NULL;
 }
 
 static int run(const json_t *expr, const json_t *data, json_t **ret_raw, struct ev *ev)
@@ -735,15 +758,19 @@ static int run(const json_t *expr, const json_t *data, json_t **ret_raw, struct 
 
 int rules_logic_eval(const json_t *expr, const json_t *data, json_t **ret, char *err, size_t errlen)
 {
-	struct ev ev = { .err = err, .errlen = errlen };
+	unsigned long steps = RULES_LOGIC_MAX_STEPS, nodes = RULES_LOGIC_MAX_STEPS;
+	struct ev ev = { .steps = &steps, .err = err, .errlen = errlen };
 	json_t *raw = NULL, *out;
 	int r;
 
 	r = run(expr, data, &raw, &ev);
 	if (r >= 0) {
-		out = render(&ev, raw);
+		out = render(&ev, raw, &nodes);
 		json_decref(raw);
-		if (!out)
+		if (!out && nodes == 0)
+			r = fail(err, errlen, -E2BIG, "result has more than %lu values",
+				 RULES_LOGIC_MAX_STEPS);
+		else if (!out)
 			r = -ENOMEM;
 		else
 			*ret = out;
@@ -754,7 +781,15 @@ int rules_logic_eval(const json_t *expr, const json_t *data, json_t **ret, char 
 
 int rules_logic_test(const json_t *expr, const json_t *data, bool *ret, char *err, size_t errlen)
 {
-	struct ev ev = { .err = err, .errlen = errlen };
+	unsigned long steps = RULES_LOGIC_MAX_STEPS;
+
+	return rules_logic_test_budget(expr, data, &steps, ret, err, errlen);
+}
+
+int rules_logic_test_budget(const json_t *expr, const json_t *data, unsigned long *budget,
+			    bool *ret, char *err, size_t errlen)
+{
+	struct ev ev = { .steps = budget, .err = err, .errlen = errlen };
 	json_t *raw = NULL;
 	enum truth t;
 	int r;
@@ -824,4 +859,79 @@ int rules_logic_validate(const json_t *expr, char *err, size_t errlen)
 	if (!expr)
 		return fail(err, errlen, -EINVAL, "no expression");
 	return validate(expr, 1, err, errlen);
+}
+
+/* The longest array literal in @expr (operands included). */
+static size_t longest_array(const json_t *expr)
+{
+	const json_t *item;
+	const char *key;
+	size_t i, n = 0, m;
+
+	if (json_is_array(expr)) {
+		n = json_array_size(expr);
+		json_array_foreach(expr, i, item)
+		{
+			m = longest_array(item);
+			n = m > n ? m : n;
+		}
+	} else if (json_is_object(expr)) {
+		json_object_foreach((json_t *)expr, key, item)
+		{
+			m = longest_array(item);
+			n = m > n ? m : n;
+		}
+	}
+	return n;
+}
+
+static unsigned long add_sat(unsigned long a, unsigned long b)
+{
+	return a > ULONG_MAX - b ? ULONG_MAX : a + b;
+}
+
+static unsigned long mul_sat(unsigned long a, unsigned long b)
+{
+	return b && a > ULONG_MAX / b ? ULONG_MAX : a * b;
+}
+
+/* One step for the node, plus its operands'; a reduce runs its lambda once per item. */
+static unsigned long cost(const json_t *expr, unsigned long items)
+{
+	const json_t *args, *item;
+	const char *key;
+	unsigned long c = 1;
+	size_t i;
+
+	if (json_is_array(expr)) {
+		json_array_foreach(expr, i, item)
+		{
+			c = add_sat(c, cost(item, items));
+		}
+		return c;
+	}
+	if (!json_is_object(expr) || json_object_size(expr) != 1)
+		return c;
+	key = json_object_iter_key(json_object_iter((json_t *)expr));
+	args = json_object_iter_value(json_object_iter((json_t *)expr));
+	if (!json_is_array(args))
+		return c; /* var */
+	json_array_foreach(args, i, item)
+	{
+		unsigned long k = cost(item, items);
+
+		if (strcmp(key, "reduce") == 0 && i == 1)
+			k = mul_sat(k, items);
+		c = add_sat(c, k);
+	}
+	return c;
+}
+
+unsigned long rules_logic_cost(const json_t *expr)
+{
+	size_t n = expr ? longest_array(expr) : 0;
+
+	if (!expr)
+		return 0;
+	return cost(expr, n > RULES_LOGIC_DATA_ARRAY_MAX ? n : RULES_LOGIC_DATA_ARRAY_MAX);
 }

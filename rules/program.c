@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -136,6 +137,7 @@ static int parse_rules(struct rules_program *p, struct rules_version *v, const j
 {
 	static const char *const rule_members[] = { "id", "when", "reason", "$comment", NULL };
 	char lerr[256];
+	unsigned long steps = 0, c;
 	const json_t *r;
 	const char *bad;
 	size_t i;
@@ -175,6 +177,14 @@ static int parse_rules(struct rules_program *p, struct rules_version *v, const j
 			return perr(err, errlen, name, "rule \"%s\": \"when\" missing", rule->id);
 		if (rules_logic_validate(rule->when, lerr, sizeof(lerr)) < 0)
 			return perr(err, errlen, name, "rule \"%s\": %s", rule->id, lerr);
+		/* A judgment may try every rule: their worst cases add up (rules/logic.h). */
+		c = rules_logic_cost(rule->when);
+		steps = c > ULONG_MAX - steps ? ULONG_MAX : steps + c;
+		if (steps > RULES_LOGIC_MAX_STEPS)
+			return perr(err, errlen, name,
+				    "rule \"%s\": the rules up to it may take %lu evaluation steps "
+				    "in the worst case, over the budget of %lu per judgment",
+				    rule->id, steps, RULES_LOGIC_MAX_STEPS);
 		p->needs_credential = p->needs_credential || reads_credential(rule->when);
 		v->n_rules++;
 	}
@@ -273,10 +283,11 @@ static bool valid_id(const char *id)
 
 static int build(struct rules_program *p, const char *name, char *err, size_t errlen)
 {
-	static const char *const members[] = { "passgate_program", "id",    "name",	"seed",
-					       "source",	   "notes", "active",	"versions",
-					       "context",	   "group", "referral", "receipt",
-					       "$comment",	   NULL };
+	static const char *const members[] = {
+		"passgate_program", "id",	"name",	   "seed",  "source",	"notes",
+		"active",	    "versions", "context", "group", "referral", "receipt",
+		"lodging",	    "$comment", NULL
+	};
 	const json_t *root = p->root, *v, *o;
 	const char *bad;
 	char lerr[256];
@@ -344,6 +355,10 @@ static int build(struct rules_program *p, const char *name, char *err, size_t er
 		p->group_all = json_object_get(v, "all_must_pass");
 		if (p->group_all && rules_logic_validate(p->group_all, lerr, sizeof(lerr)) < 0)
 			return perr(err, errlen, name, "group.all_must_pass: %s", lerr);
+		if (p->group_all && rules_logic_cost(p->group_all) > RULES_LOGIC_MAX_STEPS)
+			return perr(err, errlen, name,
+				    "group.all_must_pass: over the budget of %lu evaluation steps",
+				    RULES_LOGIC_MAX_STEPS);
 	}
 	v = json_object_get(root, "referral");
 	if (v && texts(v, p->referral) < 0)
@@ -355,6 +370,10 @@ static int build(struct rules_program *p, const char *name, char *err, size_t er
 	v = json_object_get(root, "receipt");
 	if (v && texts(v, p->receipt) < 0)
 		return perr(err, errlen, name, "\"receipt\" must be {\"ja\": TEXT, \"en\": TEXT}");
+	v = json_object_get(root, "lodging");
+	if (v && !json_is_boolean(v))
+		return perr(err, errlen, name, "\"lodging\" must be true or false");
+	p->lodging = json_is_true(v);
 	v = json_object_get(root, "source");
 	if (v && !json_is_string(v))
 		return perr(err, errlen, name, "\"source\" must be a string");
@@ -446,6 +465,11 @@ void rules_program_free(struct rules_program *p)
 	json_decref(p->ctx_defaults);
 	json_decref(p->root);
 	free(p);
+}
+
+bool rules_program_lodging(const struct rules_program *p)
+{
+	return p->lodging;
 }
 
 const char *rules_program_id(const struct rules_program *p)

@@ -16,6 +16,7 @@
 #ifndef PASSGATE_RULES_PROGRAM_H
 #define PASSGATE_RULES_PROGRAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -44,6 +45,9 @@ int rules_program_load(const char *path, struct rules_program **ret, char *err, 
 void rules_program_free(struct rules_program *p);
 
 const char *rules_program_id(const struct rules_program *p);
+/* True for a lodging program ("lodging": true): its receipts carry the trip's first day and the
+ * night (docs/codes.md), and a receipt of the previous night sets them at the next kiosk. */
+bool rules_program_lodging(const struct rules_program *p);
 const char *rules_program_name(const struct rules_program *p, enum rules_lang lang);
 /* The seed file the program is encoded from (PROGRAMS.md), e.g. "001_d26098962e1045e3.txt". */
 const char *rules_program_seed(const struct rules_program *p);

@@ -47,6 +47,7 @@ struct rules_program {
 	const json_t *context;	 /* object: defaults for context keys (typed) */
 	const json_t *group_all; /* expression: one failure excludes the group; NULL = never */
 	bool needs_credential;	 /* some rule reads "credential" (or the whole data object) */
+	bool lodging;		 /* "lodging": stays of one or more nights (trip_start, night) */
 	json_t *ctx_defaults;	 /* owned: built-in defaults overridden by "context", no dates */
 };
 

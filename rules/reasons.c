@@ -69,6 +69,15 @@ static const struct reason_def table[RULES_REASON_COUNT_] = {
 					   "Clock not synchronized" },
 	[RULES_R_ALREADY_CHECKED_IN] = { "already-checked-in", false, "確認済みの証明書です",
 					 "Already checked in" },
+	[RULES_R_BOOKING_INVALID] = { "booking-invalid", false, "予約コードを確認できません",
+				      "Booking code not valid" },
+	[RULES_R_BOOKING_OTHER_VENUE] = { "booking-other-venue", false, "他の施設の予約コードです",
+					  "Booking code for another venue" },
+	[RULES_R_BOOKING_NOT_YET_VALID] = { "booking-not-yet-valid", false,
+					    "予約コードの利用開始日前です",
+					    "Booking code not valid yet" },
+	[RULES_R_BOOKING_EXPIRED] = { "booking-expired", false, "予約コードの期限が切れています",
+				      "Booking code expired" },
 	[RULES_R_INTERNAL_ERROR] = { "internal-error", false, "システムエラー", "Internal error" },
 };
 

@@ -40,6 +40,12 @@ enum rules_reason {
 	RULES_R_GROUP_MEMBER_FAILED,
 	RULES_R_CLOCK_UNSYNCHRONIZED,
 	RULES_R_ALREADY_CHECKED_IN,
+	/* A booking code the gate cannot accept (docs/codes.md): forged, malformed or signed by a
+	 * key the kiosk does not hold; for another venue; before its first day; after its last. */
+	RULES_R_BOOKING_INVALID,
+	RULES_R_BOOKING_OTHER_VENUE,
+	RULES_R_BOOKING_NOT_YET_VALID,
+	RULES_R_BOOKING_EXPIRED,
 	/*
 	 * Not in PROGRAMS.md: the engine's fail-closed code when a program's rule cannot be
 	 * evaluated at run time (DESIGN.md, "an internal error is a deny with a reason").

@@ -38,3 +38,14 @@ set_property(TEST dcc_cli APPEND PROPERTY ENVIRONMENT "DCC_TAMPER=$<TARGET_FILE:
 passgate_fuzz(fuzz_trust_cert SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_trust_cert.c
 	${_cred}/sig_cert.c ${_cred}/trust_cert.c
 	LIBS passgate_credential PkgConfig::OPENSSL PkgConfig::SQLITE)
+
+# DCC revocation lists and the EU DSC list importer (issue 11: trust lists and revocation).
+passgate_test(test_trust_revoke LABEL unit
+	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_trust_revoke.c
+	LIBS passgate_credential)
+passgate_fuzz(fuzz_dsclist SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_dsclist.c
+	${_cred}/dsclist.c ${_cred}/sig_cert.c
+	LIBS passgate_credential PkgConfig::OPENSSL PkgConfig::JANSSON)
+passgate_fuzz(fuzz_dcc_revocation SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_dcc_revocation.c
+	${_cred}/trust_revoke.c
+	LIBS passgate_credential PkgConfig::SQLITE PkgConfig::JANSSON)

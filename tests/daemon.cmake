@@ -2,6 +2,8 @@
 passgate_test(test_config LABEL unit SOURCES unit/test_config.c LIBS passgated_core)
 passgate_test(test_clockguard LABEL unit SOURCES unit/test_clockguard.c LIBS passgated_core)
 passgate_test(test_passback LABEL unit SOURCES unit/test_passback.c LIBS passgated_core)
+passgate_test(test_party LABEL unit SOURCES unit/test_party.c
+	LIBS passgated_core PkgConfig::JANSSON)
 passgate_test(test_daemon_loop LABEL integration SOURCES integration/test_daemon_loop.c
 	LIBS passgated_core TIMEOUT 60)
 passgate_script_test(test_daemon_binary LABEL integration TIMEOUT 60
@@ -20,3 +22,16 @@ if(MOSQUITTO_BROKER)
 				$<TARGET_FILE:passgated> ${MOSQUITTO_BROKER} ${mode})
 	endforeach()
 endif()
+# Issue 13 acceptance: booking codes, receipt codes and consecutive stays, parties and children,
+# with the real passgated (daemon_codes.py reuses daemon_e2e.py's harness).
+if(MOSQUITTO_BROKER AND TARGET city_sign)
+	foreach(mode stays party nagano)
+		passgate_script_test(daemon_codes_${mode} LABEL integration TIMEOUT 120
+			COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/integration/daemon_codes.py
+				$<TARGET_FILE:passgated> ${MOSQUITTO_BROKER} ${mode}
+				$<TARGET_FILE:city_sign>)
+	endforeach()
+endif()
+# The kiosk library (scan path, sessions, venue, devices, reporter) with the simulated hal: a
+# scan judged without running the loop.
+passgate_test(test_kiosk LABEL unit SOURCES unit/test_kiosk.c LIBS passgated_kiosk)

@@ -19,6 +19,8 @@ passgate_test(test_events_city LABEL unit
 passgate_test(test_events_city_store LABEL unit
 	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_events_city_store.c
 	LIBS passgate_events PkgConfig::SODIUM PkgConfig::JANSSON)
+passgate_test(test_codes LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_codes.c
+	LIBS passgate_events PkgConfig::JANSSON PkgConfig::SODIUM)
 passgate_test(test_outbox LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_outbox.c
 	LIBS passgate_events)
 
@@ -48,3 +50,17 @@ passgate_fuzz(fuzz_events_city SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_eve
 	LIBS passgate_events)
 passgate_fuzz(fuzz_events_daykeys SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_events_daykeys.c
 	LIBS passgate_events)
+# The codes a kiosk reads from a visitor's QR: receipt codes and booking codes (issue 13).
+passgate_fuzz(fuzz_codes_receipt SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_codes_receipt.c
+	LIBS passgate_events)
+passgate_fuzz(fuzz_codes_booking SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_codes_booking.c
+	LIBS passgate_events)
+
+# The city's trust update body (events/trustupdate.c): replace semantics, all or nothing, the
+# city's builder, DSC lists and revocations end to end through a signed update.
+passgate_test(test_trustupdate LABEL unit
+	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_trustupdate.c
+	LIBS passgate_events PkgConfig::SODIUM)
+passgate_fuzz(fuzz_trustupdate SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_trustupdate.c
+	${CMAKE_SOURCE_DIR}/events/trustupdate.c ${CMAKE_SOURCE_DIR}/credential/trust_revoke.c
+	LIBS passgate_events passgate_credential PkgConfig::JANSSON PkgConfig::SQLITE)

@@ -28,3 +28,9 @@ passgate_script_test(rules_cli LABEL conformance
 # `passgate issue-test`, judged by `passgate check` with the test issuers trusted.
 passgate_script_test(scenarios_cli LABEL conformance
 	COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/conformance/scenarios_cli.py)
+# Zone offsets read as data from the system's zoneinfo (rules/zone.c), and its fuzz target.
+passgate_test(test_rules_zone LABEL unit
+	SOURCES ${CMAKE_SOURCE_DIR}/tests/unit/test_rules_zone.c
+	LIBS passgate_rules)
+passgate_fuzz(fuzz_rules_zone SOURCES ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_rules_zone.c
+	LIBS passgate_rules)

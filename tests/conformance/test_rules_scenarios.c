@@ -101,6 +101,7 @@ static void make_cred(const json_t *subject, const json_t *spec, struct cred *c)
 		snprintf(c->doses[0].date, sizeof(c->doses[0].date), "%s",
 			 json_string_value(json_array_get(vacc, n - 1)));
 		snprintf(c->doses[0].target, sizeof(c->doses[0].target), "840539006");
+		c->doses[0].covid19 = true;
 	} else {
 		for (size_t i = 0; i < n && i < CRED_MAX_DOSES; i++) {
 			c->doses[i].number = (unsigned)(i + 1);
@@ -108,6 +109,7 @@ static void make_cred(const json_t *subject, const json_t *spec, struct cred *c)
 				 json_string_value(json_array_get(vacc, i)));
 			snprintf(c->doses[i].product, sizeof(c->doses[i].product), "207");
 			snprintf(c->doses[i].target, sizeof(c->doses[i].target), "840539006");
+			c->doses[i].covid19 = true;
 			c->n_doses++;
 		}
 	}

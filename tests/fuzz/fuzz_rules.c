@@ -26,6 +26,7 @@ static void judge_once(const struct rules_program *p)
 	c.format = CRED_FORMAT_DCC;
 	c.n_doses = 1;
 	c.doses[0].number = 2;
+	c.doses[0].covid19 = true;
 	memcpy(c.doses[0].date, "2021-09-01", 11);
 	c.n_tests = 1;
 	c.tests[0].kind = CRED_TEST_PCR;

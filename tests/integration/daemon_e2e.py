@@ -27,13 +27,14 @@ signals  under a test-owned NOTIFY_SOCKET with WATCHDOG_USEC: READY=1, STATUS wi
          program; broker stopped -> decisions wait in the outbox; SIGTERM -> exit 0 within 2 s,
          `passgate events stats` still shows them pending; a restart with the broker up
          delivers them (same eids, nothing lost).
-buttons  sim_buttons FIFO: child with no adult in the session -> deny child-test-required;
-         staff -> admit staff-verified; an adult admitted by the camera, then child -> admit
-         child-exempt (national-package).
+buttons  sim_buttons FIFO, [venue] child_button_age = 5: child with no adult in the session ->
+         deny child-test-required; staff -> admit staff-verified; an adult admitted by the
+         camera, then child -> admit child-exempt (national-package).
 
 Every process started here is killed at the end, pass or fail; PASSGATE_KEEP_TMP=1 keeps the
 temporary directory.
 """
+import base64
 import json
 import os
 import pwd
@@ -280,6 +281,7 @@ id = {VENUE}
 name = E2E venue
 program = {c['program']}
 {'mode = staff' if c['buttons'] else ''}
+{'child_button_age = 5' if c['buttons'] else ''}
 programs_dir = {SOURCE}/rules/programs
 [camera]
 source = dir:{self.camera}
@@ -436,14 +438,26 @@ def personal_needles(k):
     return needles, cis
 
 
+def decoded_codes(data):
+    """The JSON bodies of the PGR1:/PGB1: codes in @data (base64url), concatenated."""
+    out = b""
+    for m in re.finditer(rb"PG[RB]1:([A-Za-z0-9_-]+)\.", data):
+        body = m.group(1)
+        if len(body) % 4 != 1:
+            out += base64.urlsafe_b64decode(body + b"=" * (-len(body) % 4))
+    return out
+
+
 def check_privacy(k, places):
     needles, cis = personal_needles(k)
     check(len(cis) > 0, f"the DCC certificate id was found to look for ({cis[:1]})")
 
     def hits_in(path):
         with open(path, "rb") as f:
-            data = f.read().lower()
-        return [n for n in needles if n.lower().encode() in data], len(data)
+            data = f.read()
+        # The receipt and booking codes (docs/codes.md) are searched decoded as well.
+        return [n for n in needles if n.lower().encode() in
+                (data + decoded_codes(data)).lower()], len(data)
 
     # The scanner itself: what `passgate verify` prints of a DCC holds every one of them.
     control = os.path.join(k.tmp, "control.json")
@@ -530,6 +544,10 @@ def test_e2e(tmp):
     check(sum(referral in j for j in jobs) == 1, "only that receipt carries the referral")
     name_on_paper = [n for n in (FAMILY, GIVEN, BIRTH) if n.encode() in data]
     check(not name_on_paper, f"self mode: no name or birth date on the receipts {name_on_paper}")
+    admits = sum(1 for c in cards if c[3] == "admit")
+    codes = re.findall(rb"PGR1:[A-Za-z0-9_.-]+", data)
+    check(len(codes) == admits,
+          f"every admit receipt carries a receipt code ({len(codes)} codes, {admits} admits)")
 
     places = [("the MQTT traffic", city.path), ("the sim log", k.gpio_log),
               ("the daemon's stderr", k.err), ("the daemon's stdout", k.out),

@@ -436,6 +436,31 @@ static void test_context(void **state)
 		 "[context] 'kara/oke': expected a context key name");
 }
 
+/* [booking] key (repeatable) and [venue] child_button_age (issue 13). */
+static void test_booking(void **state)
+{
+	struct config *c;
+
+	(void)state;
+	c = load_ok("[venue]\nid=v\nchild_button_age = 5\n[booking]\n"
+		    "key = MIcTfXnO7ZmsJF1iZtOdXFpQ/C7wu9Ugn0gldtZ4hq8=\n"
+		    "key = xj7d85x/0fWhCqhM1sZu80+DgJv9natlcANRyqTW664=\n");
+	assert_int_equal(c->venue.child_button_age, 5);
+	assert_int_equal(c->booking.n_keys, 2);
+	assert_int_equal(c->booking.keys[0][0], 0x30);
+	assert_int_equal(c->booking.keys[1][0], 0xc6);
+	config_free(c);
+
+	c = load_ok("[venue]\nid=v\n");
+	assert_int_equal(c->venue.child_button_age, -1);
+	assert_int_equal(c->booking.n_keys, 0);
+	config_free(c);
+
+	load_bad("[venue]\nid=v\n[booking]\nkey = AAAA\n", 4,
+		 "[booking] key: expected the base64 of a 32-byte Ed25519 public key");
+	load_bad("[venue]\nid=v\nchild_button_age = 12\n", 3, "[venue] child_button_age");
+}
+
 static void test_missing_file(void **state)
 {
 	char err[CONFIG_ERROR_MAX];
@@ -446,6 +471,40 @@ static void test_missing_file(void **state)
 	assert_null(c);
 	assert_string_equal(err, "/nonexistent/passgated.conf: No such file or directory");
 	config_free(NULL);
+}
+
+/* Issue 9, finding 10: a device or a directory is refused before reading (/dev/zero never
+ * ended); a NUL byte is an error, also at the start of a line, where it hid the rest of it. */
+static void test_not_regular_or_nul(void **state)
+{
+	static const char text[] = "[venue]\nid = a\n\0[bogus]\nid = b\n";
+	char err[CONFIG_ERROR_MAX], want[CONFIG_ERROR_MAX];
+	struct config *c = NULL;
+	char *path;
+	FILE *f;
+
+	(void)state;
+	assert_true(asprintf(&path, "%s/nul.conf", dir) > 0);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, sizeof(text) - 1, f), sizeof(text) - 1);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(config_load(path, &c, err), -EINVAL);
+	assert_null(c);
+	snprintf(want, sizeof(want), "%s:3: NUL byte at column 1", path);
+	assert_string_equal(err, want);
+	free(path);
+	/* Checked after the NUL case, which fails fast where /dev/zero would hang. */
+	assert_int_equal(config_load("/dev/zero", &c, err), -EINVAL);
+	assert_string_equal(err, "/dev/zero: not a regular file");
+	assert_int_equal(config_load(dir, &c, err), -EINVAL);
+	assert_null(c);
+	/* A trailing comment gets a hint (finding 19). */
+	load_bad("[scan]\nrepeat_holdoff_s = 5 # seconds\n", 2, "[scan] repeat_holdoff_s: ");
+	path = write_file("c.conf", "[scan]\nrepeat_holdoff_s = 5 # seconds\n");
+	assert_true(config_load(path, &c, err) < 0);
+	assert_non_null(strstr(err, "a comment must be on a line of its own"));
+	free(path);
 }
 
 /* The sample configuration shipped in etc/ must load (with its paths as they are). */
@@ -472,8 +531,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),     cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_values),	     cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_booking),
 		cmocka_unit_test(test_missing_file), cmocka_unit_test(test_sample),
-		cmocka_unit_test(test_context),
+		cmocka_unit_test(test_context),	     cmocka_unit_test(test_not_regular_or_nul),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }

@@ -50,6 +50,7 @@ static void vaccinated(struct cred *c, unsigned n, const char *const *dates)
 	snprintf(c->dob, sizeof(c->dob), "1990-04-01");
 	for (unsigned i = 0; i < n; i++) {
 		c->doses[i].number = i + 1;
+		c->doses[i].covid19 = true;
 		snprintf(c->doses[i].date, sizeof(c->doses[i].date), "%s", dates[i]);
 	}
 	c->n_doses = n;
@@ -180,6 +181,95 @@ static void test_dcc_dose_counting(void **state)
 	assert_true(d.admit);
 	assert_non_null(d.benefit[RULES_LANG_JA]);
 	assert_null(d.referral[RULES_LANG_JA]);
+	/* Issue 9, finding 2: a vaccination that is not against COVID-19 is no dose. */
+	c.doses[0].covid19 = false;
+	assert_int_equal(
+		rules_judge(p, &c, CRED_OK, at("2022-01-10T12:00:00+09:00"), NULL, NULL, &d), 0);
+	assert_string_equal(code(&d), "vaccination-incomplete");
+	assert_false(d.admit);
+}
+
+static const char *event_date(const json_t *data, const char *group, size_t i, const char *key)
+{
+	const json_t *cred = json_object_get(data, "credential");
+
+	return json_string_value(
+		json_object_get(json_array_get(json_object_get(cred, group), i), key));
+}
+
+/* Issue 9, finding 3: a dose date with a time and an offset is counted from its local date in
+ * the venue's zone. Dose 2 at 2021-07-01T16:00:00Z is 07-02 in Tokyo: on 07-15 only 13 days. */
+static void test_local_dates(void **state)
+{
+	const struct rules_program *p = rules_catalog_find(cat, "national-package");
+	const char *const dates[] = { "2021-06-01", "2021-07-01T16:00:00Z" };
+	struct rules_decision d;
+	json_t *data;
+	struct cred c;
+
+	(void)state;
+	vaccinated(&c, 2, dates);
+	assert_int_equal(
+		rules_judge(p, &c, CRED_OK, at("2021-07-15T12:00:00+09:00"), NULL, NULL, &d), 0);
+	assert_string_equal(code(&d), "vaccination-too-recent");
+	assert_int_equal(
+		rules_judge(p, &c, CRED_OK, at("2021-07-16T12:00:00+09:00"), NULL, NULL, &d), 0);
+	assert_string_equal(code(&d), "vaccinated");
+	/* In UTC the same dose is on 07-01: 14 days on 07-15. */
+	assert_int_equal(rules_judge(p, &c, CRED_OK, at("2021-07-15T12:00:00Z"), "UTC", NULL, &d),
+			 0);
+	assert_string_equal(code(&d), "vaccinated");
+	/* The rules' data shows local dates for every event date (dose, recovery). */
+	snprintf(c.recoveries[0].first_positive, sizeof(c.recoveries[0].first_positive),
+		 "2021-03-01T20:00:00-05:00");
+	snprintf(c.recoveries[0].valid_from, sizeof(c.recoveries[0].valid_from), "2021-03-12");
+	snprintf(c.recoveries[0].valid_until, sizeof(c.recoveries[0].valid_until),
+		 "2021-08-31T15:30:00Z");
+	c.n_recoveries = 1;
+	assert_int_equal(
+		rules_judge_data(p, &c, at("2021-07-15T12:00:00+09:00"), NULL, NULL, &data), 0);
+	assert_string_equal(event_date(data, "v", 1, "dt"), "2021-07-02");
+	assert_string_equal(event_date(data, "r", 0, "fr"), "2021-03-02");
+	assert_string_equal(event_date(data, "r", 0, "df"), "2021-03-12");
+	assert_string_equal(event_date(data, "r", 0, "du"), "2021-09-01");
+	json_decref(data);
+}
+
+/* Issue 9, finding 4: the night follows from trip_start. A PCR test valid at a trip start six
+ * days before the check is night 7, past どうみん割's limit of 5, without any declared night. */
+static void test_night_from_trip_start(void **state)
+{
+	const struct rules_program *p = rules_catalog_find(cat, "hokkaido-doumin-wari");
+	struct rules_context *ctx;
+	struct rules_decision d;
+	struct cred c;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.format = CRED_FORMAT_SHC;
+	c.n_tests = 1;
+	c.tests[0].kind = CRED_TEST_PCR;
+	c.tests[0].result = CRED_RESULT_NEGATIVE;
+	c.tests[0].collected = at("2022-07-20T09:00:00+09:00");
+	assert_int_equal(rules_context_new(&ctx), 0);
+	assert_int_equal(rules_context_set(ctx, p, "residence", "JP-01"), 0);
+	assert_int_equal(rules_context_set(ctx, p, "trip_start", "2022-07-22"), 0);
+	assert_int_equal(
+		rules_judge(p, &c, CRED_OK, at("2022-07-26T15:00:00+09:00"), NULL, ctx, &d), 0);
+	assert_string_equal(code(&d), "tested-negative"); /* night 5 */
+	assert_int_equal(
+		rules_judge(p, &c, CRED_OK, at("2022-07-28T15:00:00+09:00"), NULL, ctx, &d), 0);
+	assert_string_equal(code(&d), "test-expired"); /* night 7 */
+	/* A declared night lower than the calendar's does not count; a higher one does. */
+	assert_int_equal(rules_context_set(ctx, p, "night", "1"), 0);
+	assert_int_equal(
+		rules_judge(p, &c, CRED_OK, at("2022-07-28T15:00:00+09:00"), NULL, ctx, &d), 0);
+	assert_string_equal(code(&d), "test-expired");
+	assert_int_equal(rules_context_set(ctx, p, "night", "6"), 0);
+	assert_int_equal(
+		rules_judge(p, &c, CRED_OK, at("2022-07-23T15:00:00+09:00"), NULL, ctx, &d), 0);
+	assert_string_equal(code(&d), "test-expired");
+	rules_context_free(ctx);
 }
 
 static void test_test_in_future(void **state)
@@ -371,9 +461,25 @@ static void test_session_group(void **state)
 	assert_true(d.admit);
 	assert_int_equal(rules_session_judge(s, NULL, CRED_OK, now, NULL, &d), 0);
 	assert_false(d.admit);
+	/* After the failure is known, a member who qualifies is not admitted either. */
+	assert_int_equal(rules_session_judge(s, &ok, CRED_OK, now, NULL, &d), 0);
+	assert_false(d.admit);
+	assert_string_equal(code(&d), "group-member-failed");
+	assert_string_equal(d.kind, "vaccination");
 	assert_int_equal(rules_session_close(s, &all), 0);
 	assert_int_equal(rules_session_member(s, 0, &d), 0);
 	assert_string_equal(code(&d), "group-member-failed");
+	rules_session_free(s);
+	rules_context_free(party);
+	/* Per person (Nagano with a split price): a later member still qualifies on their own. */
+	assert_int_equal(rules_context_new(&party), 0);
+	assert_int_equal(rules_context_set(party, p, "per_person_price", "true"), 0);
+	assert_int_equal(rules_session_new(p, "Asia/Tokyo", party, &s), 0);
+	now = at("2022-05-01T15:00:00+09:00");
+	assert_int_equal(rules_session_judge(s, &bad, CRED_OK, now, NULL, &d), 0);
+	assert_false(d.admit);
+	assert_int_equal(rules_session_judge(s, &ok, CRED_OK, now, NULL, &d), 0);
+	assert_true(d.admit);
 	rules_session_free(s);
 	rules_context_free(party);
 }
@@ -385,6 +491,8 @@ int main(void)
 		cmocka_unit_test(test_failed_verification),
 		cmocka_unit_test(test_dcc_dose_counting),
 		cmocka_unit_test(test_test_in_future),
+		cmocka_unit_test(test_local_dates),
+		cmocka_unit_test(test_night_from_trip_start),
 		cmocka_unit_test(test_data_object),
 		cmocka_unit_test(test_rule_error_fails_closed),
 		cmocka_unit_test(test_session_guardian),

@@ -174,6 +174,45 @@ static void test_depth_limit(void **state)
 	json_decref(e);
 }
 
+/* Issue 9, finding 8: evaluation is bounded by a step budget, whatever the nesting: 16^4 rounds
+ * of nested reduce, and [acc, acc] doubling a value each round (its copy is bounded too). */
+static void test_step_budget(void **state)
+{
+	static const char arr[] = "[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]";
+	char buf[1024], err[128];
+	unsigned long budget = 100;
+	json_t *e, *r = NULL;
+	bool ok;
+
+	(void)state;
+	snprintf(buf, sizeof(buf),
+		 "{\"reduce\":[%s,{\"reduce\":[%s,{\"reduce\":[%s,{\"reduce\":[%s,"
+		 "{\"+\":[{\"var\":\"accumulator\"},1]},0]},0]},0]},0]}",
+		 arr, arr, arr, arr);
+	e = json_loads(buf, 0, NULL);
+	assert_non_null(e);
+	assert_int_equal(rules_logic_validate(e, err, sizeof(err)), 0);
+	assert_int_equal(rules_logic_eval(e, NULL, &r, err, sizeof(err)), -E2BIG);
+	assert_string_equal(err, "evaluation exceeds the budget of 10000 steps");
+	assert_int_equal(rules_logic_test(e, NULL, &ok, err, sizeof(err)), -E2BIG);
+	assert_true(rules_logic_cost(e) > RULES_LOGIC_MAX_STEPS);
+	json_decref(e);
+	snprintf(buf, sizeof(buf),
+		 "{\"reduce\":[%s,[{\"var\":\"accumulator\"},{\"var\":\"accumulator\"}],0]}", arr);
+	e = json_loads(buf, 0, NULL);
+	assert_int_equal(rules_logic_eval(e, NULL, &r, err, sizeof(err)), -E2BIG);
+	assert_string_equal(err, "result has more than 10000 values");
+	json_decref(e);
+	/* A shared budget: steps taken by one test are gone for the next. */
+	e = json_loads("{\"!\":[{\"!\":[true]}]}", 0, NULL);
+	assert_int_equal(rules_logic_cost(e), 3);
+	assert_int_equal(rules_logic_test_budget(e, NULL, &budget, &ok, err, sizeof(err)), 0);
+	assert_int_equal(budget, 97);
+	budget = 2;
+	assert_int_equal(rules_logic_test_budget(e, NULL, &budget, &ok, err, sizeof(err)), -E2BIG);
+	json_decref(e);
+}
+
 static void test_time_parse(void **state)
 {
 	int64_t t, days;
@@ -210,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_datetime_not_forgeable),
 		cmocka_unit_test(test_reduce_and_dates_in_values),
 		cmocka_unit_test(test_depth_limit),
+		cmocka_unit_test(test_step_budget),
 		cmocka_unit_test(test_time_parse),
 	};
 

@@ -164,6 +164,23 @@ static void test_nesting_limit(void **state)
 	}
 }
 
+/* Issue 9, finding 8: nested reduce passed the checks and a judgment never ended. A program
+ * whose rules may take more than RULES_LOGIC_MAX_STEPS steps in one judgment is refused. */
+static void test_step_budget(void **state)
+{
+	/* A reduce over the credential's doses (up to 16) of a reduce of a reduce: 16^3 rounds. */
+	static const char heavy[] =
+		"{\"id\":\"heavy\",\"reason\":\"vaccinated\",\"when\":{\"reduce\":[{\"var\":"
+		"\"credential.v\"},{\"reduce\":[{\"var\":\"data.v\"},{\"reduce\":[{\"var\":\"v\"},"
+		"{\"+\":[{\"var\":\"accumulator\"},1]},0]},0]},0]}}";
+	char buf[2048];
+
+	(void)state;
+	snprintf(buf, sizeof(buf), HEAD "\"versions\":[{\"rules\":[%s," RULE_END "]}]}", "heavy",
+		 heavy);
+	expect_rejected("heavy", buf, "over the budget of 10000 per judgment");
+}
+
 static void test_new_program_without_rebuild(void **state)
 {
 	struct rules_catalog *c;
@@ -221,6 +238,7 @@ static const char *judge_at(const struct rules_program *p, const char *at, const
 	c.n_doses = 3;
 	for (unsigned i = 0; i < 3; i++) {
 		c.doses[i].number = i + 1;
+		c.doses[i].covid19 = true;
 		snprintf(c.doses[i].date, sizeof(c.doses[i].date), "2021-0%u-01", 6 + i);
 	}
 	assert_int_equal(rules_time_parse(at, NULL, &now), 0);
@@ -314,6 +332,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_nesting_limit, mkd, rmd),
+		cmocka_unit_test_setup_teardown(test_step_budget, mkd, rmd),
 		cmocka_unit_test_setup_teardown(test_malformed, mkd, rmd),
 		cmocka_unit_test_setup_teardown(test_new_program_without_rebuild, mkd, rmd),
 		cmocka_unit_test(test_windows_first_and_last_day),

@@ -21,6 +21,7 @@
 #include "credential/jws.h"
 #include "credential/shc.h"
 #include "credential/trust.h"
+#include "credential/vaccines.h"
 #include "credential/verify.h"
 #include "shc_test_util.h"
 
@@ -341,6 +342,53 @@ static void test_content_rules(void **state)
 	free(jws);
 }
 
+/* Issue 9, finding 2: only COVID-19 vaccines are doses. Two influenza shots (CVX 141) beside
+ * one Comirnaty dose are one dose; a SNOMED CT coding of the value set counts too. */
+static void test_covid_vaccines_only(void **state)
+{
+	static const char imm[] =
+		",{\"fullUrl\":\"resource:%d\",\"resource\":{\"resourceType\":\"Immunization\","
+		"\"status\":\"completed\",\"vaccineCode\":{\"coding\":[{\"system\":\"%s\","
+		"\"code\":\"%s\"}]},\"patient\":{\"reference\":\"resource:0\"},"
+		"\"occurrenceDateTime\":\"%s\"}}";
+	static const char cvx[] = "http://hl7.org/fhir/sid/cvx";
+	char a[512], b[512], c[512], d[512], entries[4096], *p;
+	enum cred_status st;
+	struct cred out;
+
+	(void)state;
+	snprintf(a, sizeof(a), imm, 1, cvx, "141", "2021-10-01");
+	snprintf(b, sizeof(b), imm, 2, cvx, "141", "2022-10-01");
+	snprintf(c, sizeof(c), imm, 3, cvx, "208", "2021-07-01T16:00:00Z");
+	snprintf(d, sizeof(d), imm, 4, "http://snomed.info/sct", "28581000087106", "2021-08-01");
+	snprintf(entries, sizeof(entries), "%s%s%s", patient, a, b);
+	p = payload(ISS, "1704067200", "", entries, "");
+	assert_int_equal(shc_parse_payload(p, strlen(p), &out, &st), 0);
+	assert_int_equal(st, CRED_OK);
+	assert_int_equal(out.n_doses, 0);
+	free(p);
+	snprintf(entries, sizeof(entries), "%s%s%s%s%s", patient, a, c, b, d);
+	p = payload(ISS, "1704067200", "", entries, "");
+	assert_int_equal(shc_parse_payload(p, strlen(p), &out, &st), 0);
+	assert_int_equal(out.n_doses, 2);
+	assert_string_equal(out.doses[0].product, "208");
+	assert_string_equal(out.doses[0].date, "2021-07-01T16:00:00Z"); /* an instant (finding 3) */
+	assert_int_equal(out.doses[0].number, 1);
+	assert_true(out.doses[0].covid19);
+	assert_string_equal(out.doses[1].product, "28581000087106");
+	assert_int_equal(out.doses[1].number, 2);
+	free(p);
+	/* The table itself: CVX 213 (unspecified formulation) is not in the SHC value set. */
+	assert_true(cred_vaccine_shc_covid19(cvx, "207"));
+	assert_false(cred_vaccine_shc_covid19(cvx, "213"));
+	assert_false(cred_vaccine_shc_covid19("http://snomed.info/sct", "208"));
+	assert_true(cred_vaccine_shc_covid19("http://id.who.int/icd11/mms", "XM68M6"));
+	assert_true(cred_vaccine_dcc_covid19("840539006", "J07BX03"));
+	assert_true(cred_vaccine_dcc_covid19("840539006", ""));
+	assert_false(cred_vaccine_dcc_covid19("840539006", "J07BB02"));
+	assert_false(cred_vaccine_dcc_covid19("6142004", "J07BX03"));
+}
+
 static void test_revocation(void **state)
 {
 	struct fixture *f = *state;
@@ -488,6 +536,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_header_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_content_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revocation, setup, teardown),
+		cmocka_unit_test(test_covid_vaccines_only),
 		cmocka_unit_test_setup_teardown(test_encoding, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
 	};

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "hal/png.h"
-#include "hal/preview.h"
+#include "cli/preview.h"
 #include "hal/qrcode.h"
 #include "hal/sjis.h"
 
@@ -53,7 +53,7 @@ struct render {
 	size_t qr_len;
 };
 
-const char *hal_preview_font(void)
+const char *preview_font(void)
 {
 	static const char *const fonts[] = {
 		PASSGATE_FONT_DIR "/ipag.ttf",
@@ -429,8 +429,8 @@ static int interpret(struct render *rd, const uint8_t *d, size_t len)
 	return r;
 }
 
-int hal_preview_render(const uint8_t *data, size_t len, unsigned dots, uint8_t **ret_pixels,
-		       unsigned *ret_height)
+int preview_render(const uint8_t *data, size_t len, unsigned dots, uint8_t **ret_pixels,
+		   unsigned *ret_height)
 {
 	struct render rd = { 0 };
 	const char *font;
@@ -438,7 +438,7 @@ int hal_preview_render(const uint8_t *data, size_t len, unsigned dots, uint8_t *
 
 	if (dots != 384 && dots != 576)
 		return -EINVAL;
-	font = hal_preview_font();
+	font = preview_font();
 	if (!font)
 		return -ENOENT;
 	rd.dots = dots;
@@ -470,13 +470,13 @@ done_ft:
 	return r;
 }
 
-int hal_preview_write_png(const uint8_t *data, size_t len, unsigned dots, const char *path)
+int preview_write_png(const uint8_t *data, size_t len, unsigned dots, const char *path)
 {
 	uint8_t *pix;
 	unsigned h;
 	int r;
 
-	r = hal_preview_render(data, len, dots, &pix, &h);
+	r = preview_render(data, len, dots, &pix, &h);
 	if (r < 0)
 		return r;
 	r = hal_png_write_gray(path, pix, dots, h, dots);
