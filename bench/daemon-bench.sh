@@ -5,7 +5,8 @@
 #   2. the fsync/fdatasync calls per scan and their durations, SYNC_SCANS scans under
 #      strace --seccomp-bpf (a separate run: its timing is not used for 1.);
 #   3. VmRSS every RSS_SCANS/10 decisions up to RSS_SCANS scans (budget <= 25 MB, flat);
-#   4. exec -> READY=1 over STARTS starts (budget <= 300 ms).
+#   4. exec -> READY=1 over STARTS starts, with the dir: camera (budget <= 50 ms here) and
+#      with a libcamera source (budget <= 300 ms).
 #
 #   bench/daemon-bench.sh [BUILD_DIR] [SCANS] [RSS_SCANS] [STARTS] [CARDS] [SYNC_SCANS]
 #       defaults: build/release 10000 100000 20 1500 2000;  MQTT=no runs without [mqtt] host
@@ -167,4 +168,12 @@ if [ "$starts" -gt 0 ]; then
 	for f in $(ls "$work/cards" | head -8); do ln -s "$work/cards/$f" "$work/cam-ready/$f"; done
 	config ready "$work/cam-ready"
 	$py ready --daemon "$daemon" --config "$work/ready/passgated.conf" --starts "$starts"
+	# The same daemon with a libcamera source: camera-libcamera.so, libcamera and its
+	# liblttng-ust are loaded and the cameras enumerated (none on a build machine: READY=1
+	# with the camera absent). The dir: figure above must not pay for any of it.
+	mkdir -p "$work/ready-lc/state"
+	sed -e 's|^source = dir:.*|source = libcamera|' -e "s|$work/ready/|$work/ready-lc/|g" \
+		"$work/ready/passgated.conf" >"$work/ready-lc/passgated.conf"
+	echo "ready: [camera] source = libcamera"
+	$py ready --daemon "$daemon" --config "$work/ready-lc/passgated.conf" --starts "$starts"
 fi

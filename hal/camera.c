@@ -22,6 +22,7 @@
 
 #include "hal/camera.h"
 #include "hal/camera_libcamera.h"
+#include "hal/camera_module.h"
 #include "hal/image.h"
 
 #define BACKOFF_MIN 1000000u
@@ -46,6 +47,8 @@ struct hal_camera {
 	bool is_lc;
 	unsigned index, width, height;
 	struct hal_lc *lc;
+	void *module; /* camera-libcamera.so, loaded on the first open */
+	const struct hal_lc_ops *ops;
 	uint64_t reopen_at, backoff;
 };
 
@@ -123,7 +126,10 @@ nomem:
 
 static void lc_try_open(struct hal_camera *cam, uint64_t now)
 {
-	int r = hal_lc_open(cam->index, cam->width, cam->height, &cam->lc);
+	int r = cam->ops ? 0 : hal_camera_module_open(&cam->module, &cam->ops);
+
+	if (r == 0)
+		r = cam->ops->open(cam->index, cam->width, cam->height, &cam->lc);
 
 	if (r == 0) {
 		cam->state = HAL_CAMERA_RUNNING;
@@ -205,7 +211,9 @@ void hal_camera_free(struct hal_camera *cam)
 {
 	if (!cam)
 		return;
-	hal_lc_close(cam->lc);
+	if (cam->lc)
+		cam->ops->close(cam->lc);
+	hal_camera_module_close(cam->module);
 	free(cam->names);
 	free(cam->files);
 	free(cam->dir);
@@ -217,7 +225,7 @@ void hal_camera_free(struct hal_camera *cam)
 int hal_camera_fd(const struct hal_camera *cam)
 {
 	if (cam->is_lc)
-		return cam->lc ? hal_lc_fd(cam->lc) : -1;
+		return cam->lc ? cam->ops->fd(cam->lc) : -1;
 	return cam->efd;
 }
 
@@ -295,25 +303,25 @@ static int dispatch_lc(struct hal_camera *cam, hal_camera_frame_fn fn, void *use
 		unsigned w, h;
 		size_t stride;
 		uint64_t seq;
-		r = hal_lc_next(cam->lc, &luma, &w, &h, &stride, &seq, &token);
+		r = cam->ops->next(cam->lc, &luma, &w, &h, &stride, &seq, &token);
 		if (r <= 0)
 			break;
 		if (have)
-			(void)hal_lc_requeue(cam->lc, prev);
+			(void)cam->ops->requeue(cam->lc, prev);
 		f = (struct hal_frame){ luma, w, h, stride, seq, NULL };
 		prev = token;
 		have = true;
 	}
 	if (have) {
 		fn(&f, userdata);
-		int q = hal_lc_requeue(cam->lc,
-				       prev); /* even after an error: never lose a buffer */
+		int q = cam->ops->requeue(cam->lc,
+					  prev); /* even after an error: never lose a buffer */
 		if (r == 0)
 			r = q;
 	}
 	if (r == -ENODEV) {
 		/* Unplugged: close, and retry from the shortest backoff. */
-		hal_lc_close(cam->lc);
+		cam->ops->close(cam->lc);
 		cam->lc = NULL;
 		cam->backoff = BACKOFF_MIN;
 		cam->state = HAL_CAMERA_ABSENT;

@@ -184,7 +184,7 @@ static int setup(hal_lc *lc, unsigned index, unsigned width, unsigned height)
 	return 0;
 }
 
-extern "C" int hal_lc_open(unsigned index, unsigned width, unsigned height, struct hal_lc **ret)
+static int lc_open(unsigned index, unsigned width, unsigned height, struct hal_lc **ret)
 {
 	hal_lc *lc = nullptr;
 	try {
@@ -205,7 +205,7 @@ extern "C" int hal_lc_open(unsigned index, unsigned width, unsigned height, stru
 	}
 }
 
-extern "C" void hal_lc_close(struct hal_lc *lc)
+static void lc_close(struct hal_lc *lc)
 {
 	try {
 		delete lc;
@@ -213,14 +213,14 @@ extern "C" void hal_lc_close(struct hal_lc *lc)
 	}
 }
 
-extern "C" int hal_lc_fd(const struct hal_lc *lc)
+static int lc_fd(const struct hal_lc *lc)
 {
 	return lc->efd;
 }
 
-extern "C" int hal_lc_next(struct hal_lc *lc, const uint8_t **ret_luma, unsigned *ret_width,
-			   unsigned *ret_height, size_t *ret_stride, uint64_t *ret_sequence,
-			   unsigned *ret_token)
+static int lc_next(struct hal_lc *lc, const uint8_t **ret_luma, unsigned *ret_width,
+		   unsigned *ret_height, size_t *ret_stride, uint64_t *ret_sequence,
+		   unsigned *ret_token)
 {
 	try {
 		uint64_t v;
@@ -255,7 +255,7 @@ extern "C" int hal_lc_next(struct hal_lc *lc, const uint8_t **ret_luma, unsigned
 	}
 }
 
-extern "C" int hal_lc_requeue(struct hal_lc *lc, unsigned token)
+static int lc_requeue(struct hal_lc *lc, unsigned token)
 {
 	try {
 		if (token >= lc->requests.size())
@@ -270,7 +270,7 @@ extern "C" int hal_lc_requeue(struct hal_lc *lc, unsigned token)
 	}
 }
 
-extern "C" const char *hal_lc_version(void)
+static const char *lc_version(void)
 {
 	try {
 		static std::string v = CameraManager::version();
@@ -279,3 +279,8 @@ extern "C" const char *hal_lc_version(void)
 		return "?";
 	}
 }
+
+// The one symbol camera_module.c looks up after dlopen().
+const struct hal_lc_ops hal_lc_ops = {
+	lc_open, lc_close, lc_fd, lc_next, lc_requeue, lc_version,
+};

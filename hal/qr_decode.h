@@ -3,8 +3,8 @@
  * qr_decode.h - QR code reader: 8-bit luma in, text out (a C wrapper over ZXing-C++).
  *
  * The hal_qr_ prefix keeps clear of ZXingC.h, the C API that ZXing-C++ 2.3+ ships. The decoder
- * reads the caller's pixels in place (no copy); only the inverted pass writes, into a buffer the
- * decoder owns and reuses between frames. One decoder per thread.
+ * reads the caller's pixels in place (no copy); its binarized, inverted and enlarged images live
+ * in buffers the decoder owns and reuses between frames. One decoder per thread.
  */
 #ifndef PASSGATE_HAL_QR_DECODE_H
 #define PASSGATE_HAL_QR_DECODE_H
@@ -18,8 +18,9 @@ extern "C" {
 
 struct hal_qr;
 
-/* How hard to look. FAST suits a live camera stream (the next frame comes in 33 ms); THOROUGH
- * suits a single photo (rotations, binarizers, downscaling). Both try the inverted image. */
+/* How hard to look. FAST suits a live camera stream (the next frame comes in 33 ms: a few passes
+ * that share one binarization); THOROUGH suits a single photo (rotations, binarizers,
+ * downscaling). Both try the inverted image on every call. */
 enum hal_qr_effort {
 	HAL_QR_FAST = 0,
 	HAL_QR_THOROUGH = 1,

@@ -9,6 +9,8 @@ passgate_test(test_hal_receipt LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/un
 	LIBS passgate_hal passgate_preview)
 passgate_test(test_hal_decode LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_hal_decode.c
 	LIBS passgate_hal)
+passgate_test(test_hal_binarize LABEL unit
+	SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_hal_binarize.c LIBS passgate_hal)
 passgate_test(test_hal_image LABEL unit SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_hal_image.c
 	LIBS passgate_hal)
 passgate_fuzz(fuzz_hal_image SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_hal_image.c

@@ -104,9 +104,13 @@ static void test_inverted_and_strided(void **state)
 			img[(size_t)(y + 16) * stride + x + 16] =
 				m[(y / 4) * size + x / 4] ? 0xe0 : 0x20;
 	assert_int_equal(hal_qr_new(HAL_QR_FAST, &qr), 0);
-	assert_int_equal(hal_qr_decode(qr, img, side, side, stride, &text, &len), 1);
-	assert_string_equal(text, msg);
-	free(text);
+	/* The camera path reads it on every frame, the first included (no frame skips the
+	 * light-on-dark pass). */
+	for (int frame = 0; frame < 4; frame++) {
+		assert_int_equal(hal_qr_decode(qr, img, side, side, stride, &text, &len), 1);
+		assert_string_equal(text, msg);
+		free(text);
+	}
 	/* An empty grey image has no code. */
 	memset(img, 0x80, (size_t)stride * side);
 	assert_int_equal(hal_qr_decode(qr, img, side, side, stride, &text, &len), 0);
