@@ -73,6 +73,7 @@ struct trust {
 	sqlite3_stmt *find_rid;
 	sqlite3_stmt *find_dcc;
 	sqlite3_stmt *find_revoked;
+	unsigned txn_depth; /* begin() calls not yet ended: only the outermost one commits */
 };
 
 static const char schema[] =
@@ -284,14 +285,28 @@ static int exec(sqlite3 *db, const char *sql)
 /* Every change of the store starts here, so that no cached key outlives its row. */
 static int begin(struct trust *t)
 {
+	int r;
+
 	cache_clear(t->cache);
-	return exec(t->db, "BEGIN IMMEDIATE");
+	if (t->txn_depth > 0) {
+		t->txn_depth++;
+		return 0;
+	}
+	r = exec(t->db, "BEGIN IMMEDIATE");
+	if (r >= 0)
+		t->txn_depth = 1;
+	return r;
 }
 
 /* Ends what begin() started: COMMIT when @r >= 0, ROLLBACK when @r < 0 or the COMMIT fails.
+ * Nested pairs (an import made of imports) join the outermost transaction.
  * Returns @r, or the COMMIT's failure. */
 static int end(struct trust *t, int r)
 {
+	/* An inner end() leaves the decision to the outermost one, which sees @r through its
+	 * caller: a failure inside rolls the whole transaction back. */
+	if (--t->txn_depth > 0)
+		return r;
 	if (r >= 0)
 		r = exec(t->db, "COMMIT");
 	if (r < 0)
