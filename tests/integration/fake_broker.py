@@ -118,20 +118,23 @@ class Broker:
                 conn, _ = self.sock.accept()
             except socket.timeout:
                 continue
-            rec = {"at": time.monotonic(), "eids": [], "acked": []}
-            self.connections.append(rec)
             try:
-                self.session(conn, len(self.connections) - 1, rec)
+                self.session(conn, time.monotonic())
             except (EOFError, ConnectionError, OSError):
                 pass
             finally:
                 conn.close()
 
-    def session(self, conn, n, rec):
+    def session(self, conn, at):
+        # Only an MQTT session counts as a connection: the uplink first probes the TCP
+        # connection on a socket of its own, which closes without a CONNECT.
         conn.settimeout(30)
         first, _ = read_packet(conn)
         if first >> 4 != 1:
             return
+        rec = {"at": at, "eids": [], "acked": []}
+        self.connections.append(rec)
+        n = len(self.connections) - 1
         if self.mode == "blackhole" and n == 0:
             while not self.stop:  # read and never answer, until the client gives up
                 if not conn.recv(4096):
