@@ -52,8 +52,11 @@ void city_free(struct city *c)
 int city_open_store(struct city *c)
 {
 	char url[CITYCONF_PATH_MAX + 16];
-	int r = cityconf_store_url(c->cfg, url, sizeof(url));
+	int r;
 
+	if (c->store)
+		return 0; /* already open */
+	r = cityconf_store_url(c->cfg, url, sizeof(url));
 	if (r < 0)
 		return r;
 	if (!strncmp(url, "sqlite:", 7) && mkdir(c->cfg->state_dir, 0700) < 0 && errno != EEXIST)

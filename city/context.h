@@ -32,7 +32,7 @@ struct city {
 int city_new(const char *config_path, int64_t clock_offset, struct city **ret,
 	     char err[CITYCONF_ERROR_MAX]);
 void city_free(struct city *c);
-/* Open the store the configuration names (creating the schema). */
+/* Open the store the configuration names (creating the schema); a no-op when it is open. */
 int city_open_store(struct city *c);
 
 int64_t city_now(const struct city *c);

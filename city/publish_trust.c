@@ -19,7 +19,9 @@
 
 #include <jansson.h>
 
+#include "city/context.h"
 #include "city/publish.h"
+#include "city/store.h"
 #include "credential/dsclist.h"
 #include "events/trustupdate.h"
 
@@ -39,7 +41,7 @@ static const char *const opt_names[] = {
 };
 
 struct counts {
-	size_t jwks, certs, crls, revocations;
+	size_t jwks, certs, crls, revocations, receipt_keys;
 };
 
 static void usage(void)
@@ -146,15 +148,51 @@ static int publish_body(struct city *c, const char *body, size_t len, const stru
 			r == -ENOENT ? " (run `passgate-city init` first)" : "");
 		return EXIT_USAGE;
 	}
-	o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I}", "topic", topic, "issued", (json_int_t)issued,
+	o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "topic", topic, "issued", (json_int_t)issued,
 		      "bytes", (json_int_t)len, "jwks", (json_int_t)n->jwks, "certs",
 		      (json_int_t)n->certs, "crls", (json_int_t)n->crls, "dcc_revocations",
-		      (json_int_t)n->revocations);
+		      (json_int_t)n->revocations, "receipt_keys", (json_int_t)n->receipt_keys);
 	text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(o);
 	r = text && printf("%s\n", text) > 0 ? EXIT_OK : EXIT_USAGE;
 	free(text);
 	return r;
+}
+
+/* Every registered kiosk's receipt key goes into the update, so that any kiosk of the city can
+ * check a guest's receipt from another (consecutive stays). */
+struct receipt_keys {
+	struct trustupdate *u;
+	struct counts *n;
+};
+
+static int add_receipt_key(const struct store_kiosk *k, void *userdata)
+{
+	struct receipt_keys *rk = userdata;
+	int r;
+
+	if (!k->receipt_key[0])
+		return 0;
+	r = trustupdate_add_receipt_key(rk->u, k->venue, k->kiosk, k->receipt_key);
+	if (r >= 0)
+		rk->n->receipt_keys++;
+	return r;
+}
+
+static int add_receipt_keys(struct city *c, struct trustupdate *u, struct counts *n)
+{
+	struct receipt_keys rk = { u, n };
+	int r;
+
+	r = city_open_store(c);
+	if (r >= 0)
+		r = store_kiosk_foreach(c->store, add_receipt_key, &rk);
+	if (r < 0) {
+		fprintf(stderr, "passgate-city publish trust: the kiosks' receipt keys: %s\n",
+			strerror(-r));
+		return EXIT_USAGE;
+	}
+	return 0;
 }
 
 int publish_trust_command(struct city *c, int argc, char **argv)
@@ -183,6 +221,8 @@ int publish_trust_command(struct city *c, int argc, char **argv)
 		}
 		st = add_one(u, (enum trust_opt)opt, argv[i + 1], &n);
 	}
+	if (st == 0)
+		st = add_receipt_keys(c, u, &n);
 	if (st == 0 && (r = trustupdate_body(u, &body, &len)) < 0) {
 		fprintf(stderr, "passgate-city publish trust: %s\n", why_refused(r));
 		st = EXIT_REFUSED;

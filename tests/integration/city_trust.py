@@ -208,13 +208,19 @@ def city_update1(tmp, port, k2, jwks2, state):
         f.write(f"[city]\nid = {CITY}\nstate_dir = {tmp}/city-state\n"
                 f"[mqtt]\nhost = 127.0.0.1\nport = {port}\nclient_id = city-trust\n")
     city_key = city(cconf, "init")["city_key"]
+    # A registered kiosk's receipt key travels in every trust update (consecutive stays).
+    receipt_key = base64.b64encode(os.urandom(32)).decode()
+    city(cconf, "kiosk", "add", "--venue", "hotel-r", "--kiosk", "kr", "--pubkey",
+         base64.b64encode(os.urandom(32)).decode(), "--receipt-key", receipt_key)
     out = city(cconf, "publish", "trust", "--jwks", f"{ISS2}={jwks2}",
                "--cert", os.path.join(k2, "dcc-signer.cert.pem"))
-    check((out["topic"], out["jwks"], out["certs"], out["crls"]) == (TOPIC, 1, 1, 0),
-          f"publish trust (update 1): {out}")
+    check((out["topic"], out["jwks"], out["certs"], out["crls"], out["receipt_keys"]) ==
+          (TOPIC, 1, 1, 0, 1), f"publish trust (update 1): {out}")
     # Update 1 as the kiosk would have kept it from an earlier run: the retained message.
     p = subprocess.run(["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-t", TOPIC,
                         "-C", "1", "-N", "-W", "5"], capture_output=True, check=True)
+    check(receipt_key.encode() in p.stdout and b'"kr"' in p.stdout,
+          "the signed trust update carries the registered kiosk's receipt key")
     with open(os.path.join(state, "city-trust.signed"), "wb") as f:
         f.write(p.stdout)
     return cconf, city_key
