@@ -74,22 +74,11 @@ static int check_verify_credential(const struct trust_opts *to, const char *text
 	return r;
 }
 
-/* Take the trust options out of argv (they are parsed by trust_opts, shared with verify), so
- * that getopt sees only check's own. Returns the new argc, or -EINVAL (reported). */
-static int take_trust_options(struct trust_opts *to, int argc, char **argv)
+/* One trust option (parsed by trust_opts, shared with verify) for cli_take_options(), so that
+ * getopt sees only check's own. */
+static int take_trust_option(void *to, int argc, char **argv, int *i)
 {
-	int out = 1;
-
-	for (int i = 1; i < argc; i++) {
-		int first = i, r = trust_opts_parse(to, argc, argv, &i);
-
-		if (r < 0)
-			return r;
-		if (r == 0)
-			argv[out++] = argv[first];
-	}
-	argv[out] = NULL;
-	return out;
+	return trust_opts_parse(to, argc, argv, i);
 }
 
 static void print_decision(const struct rules_decision *d, const struct cred *c,
@@ -144,7 +133,7 @@ int cmd_check(int argc, char **argv)
 
 	if (trust_opts_new("check", &to) < 0 || check_codes_new(&cc) < 0)
 		goto out;
-	argc = take_trust_options(to, argc, argv);
+	argc = cli_take_options(argc, argv, take_trust_option, to);
 	if (argc >= 0)
 		argc = check_codes_take(cc, argc, argv);
 	if (argc < 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/check_codes.h"
+#include "cli/commands.h"
 #include "credential/b64url.h"
 #include "daemon/party.h"
 #include "events/receiptkeys.h"
@@ -94,20 +95,14 @@ static int take_one(struct check_codes *cc, int argc, char **argv, int *i)
 	return r < 0 ? r : 1;
 }
 
+static int take_one_option(void *cc, int argc, char **argv, int *i)
+{
+	return take_one(cc, argc, argv, i);
+}
+
 int check_codes_take(struct check_codes *cc, int argc, char **argv)
 {
-	int out = 1;
-
-	for (int i = 1; i < argc; i++) {
-		int first = i, r = take_one(cc, argc, argv, &i);
-
-		if (r < 0)
-			return r;
-		if (r == 0)
-			argv[out++] = argv[first];
-	}
-	argv[out] = NULL;
-	return out;
+	return cli_take_options(argc, argv, take_one_option, cc);
 }
 
 int check_codes_booking(struct check_codes *cc, const struct rules_program *p, const char *tz,

@@ -11,6 +11,12 @@
 
 #define EXIT_USAGE 2
 
+/* Takes the options that @take recognises out of argv, so that getopt sees only the command's
+ * own. @take looks at argv[*i] (advancing *i past a value it consumes) and returns 1 taken,
+ * 0 not its own, < 0 an error it has reported. Returns the new argc, or @take's error. */
+int cli_take_options(int argc, char **argv,
+		     int (*take)(void *userdata, int argc, char **argv, int *i), void *userdata);
+
 int cmd_verify(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_decode(int argc, char **argv);

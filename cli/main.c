@@ -38,6 +38,23 @@ static void usage(FILE *f)
 	fprintf(f, "\n'passgate COMMAND --help' describes one command.\n");
 }
 
+int cli_take_options(int argc, char **argv,
+		     int (*take)(void *userdata, int argc, char **argv, int *i), void *userdata)
+{
+	int out = 1;
+
+	for (int i = 1; i < argc; i++) {
+		int first = i, r = take(userdata, argc, argv, &i);
+
+		if (r < 0)
+			return r;
+		if (r == 0)
+			argv[out++] = argv[first];
+	}
+	argv[out] = NULL;
+	return out;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
